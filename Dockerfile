@@ -1,0 +1,11 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY . .
+# Editable, so settings find templates/ and static/ beside the code in /app.
+RUN pip install --no-cache-dir -e .
+# collectstatic needs settings to load; this key is only for this build step.
+RUN DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_DEBUG=false python manage.py collectstatic --no-input
+RUN useradd --create-home portal && mkdir -p /data/uploads && chown portal /data/uploads
+USER portal
+EXPOSE 8000

@@ -1,0 +1,67 @@
+"""The portal's user: one role each, and PCC people tied to exactly one PCC (DESIGN.md s.2)."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    PCC_STAFF = "pcc_staff", "PCC staff"
+    PCC_SIGNATORY = "pcc_signatory", "PCC signatory"
+    REVIEWER = "reviewer", "Home Office reviewer"
+    FUNDING_ADMIN = "funding_admin", "Funding admin"
+    SITE_ADMIN = "site_admin", "Site admin"
+
+
+PCC_ROLES = (Role.PCC_STAFF, Role.PCC_SIGNATORY)
+HOME_OFFICE_ROLES = (Role.REVIEWER, Role.FUNDING_ADMIN, Role.SITE_ADMIN)
+
+
+class UserQuerySet(models.QuerySet):
+    def for_pcc(self, pcc):
+        return self.filter(pcc=pcc, role__in=PCC_ROLES, is_active=True)
+
+    def reviewers(self):
+        return self.filter(role=Role.REVIEWER, is_active=True)
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices)
+    pcc = models.ForeignKey(
+        "proposals.Pcc",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="Required for PCC staff and signatories; empty for Home Office roles.",
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_pcc_role_has_exactly_one_pcc",
+                condition=(Q(role__in=PCC_ROLES) & Q(pcc__isnull=False))
+                | (~Q(role__in=PCC_ROLES) & Q(pcc__isnull=True)),
+                violation_error_message=(
+                    "PCC staff and signatories belong to one PCC; Home Office roles to none."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_pcc_member(self) -> bool:
+        return self.role in PCC_ROLES
+
+    @property
+    def is_home_office(self) -> bool:
+        return self.role in HOME_OFFICE_ROLES

@@ -1,0 +1,50 @@
+from .money import Allocation, Fund, Payment
+from .proposal import (
+    CLOSED_STAGE_STATUSES,
+    Consultation,
+    CouncilPosition,
+    Decision,
+    GovernanceModel,
+    Proposal,
+    ProposalStatus,
+    Stage,
+    StageStatus,
+    StatutoryOrder,
+    Step,
+)
+from .records import AuditEvent, Comment, Document, DocumentKind
+from .reference import (
+    AmbulanceTrust,
+    CollaborationDuty,
+    Confidence,
+    FireAuthority,
+    LocalAuthority,
+    Pcc,
+)
+
+__all__ = [
+    "CLOSED_STAGE_STATUSES",
+    "Allocation",
+    "AmbulanceTrust",
+    "AuditEvent",
+    "CollaborationDuty",
+    "Comment",
+    "Confidence",
+    "Consultation",
+    "CouncilPosition",
+    "Decision",
+    "Document",
+    "DocumentKind",
+    "FireAuthority",
+    "Fund",
+    "GovernanceModel",
+    "LocalAuthority",
+    "Payment",
+    "Pcc",
+    "Proposal",
+    "ProposalStatus",
+    "Stage",
+    "StageStatus",
+    "StatutoryOrder",
+    "Step",
+]

@@ -1,0 +1,350 @@
+"""Demo data: users for every role, the nine proposals' real history, and synthetic scale data.
+
+Idempotent: running it again creates nothing that is already there.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import Role
+
+from ..demo_history import HISTORY, History
+from ..models import (
+    Allocation,
+    AuditEvent,
+    Consultation,
+    CouncilPosition,
+    Decision,
+    FireAuthority,
+    Fund,
+    GovernanceModel,
+    LocalAuthority,
+    Pcc,
+    Proposal,
+    ProposalStatus,
+    Stage,
+    StageStatus,
+    StatutoryOrder,
+    Step,
+)
+from .audit import audit_event_build
+
+DEFAULT_DEMO_PASSWORD = "fire-governance-demo"
+DEMO_PASSWORD_REQUIRED = (
+    "Set DEMO_PASSWORD: the default demo password is only used when DJANGO_DEBUG is on."
+)
+SYNTHETIC_TITLE_PREFIX = "Illustrative proposal"
+ILLUSTRATIVE_ALLOCATION = Decimal("100000.00")
+HISTORY_SOURCE = "Loaded from public sources (shared/domain/FACTS.md)."
+BATCH_SIZE = 2000
+RETURNED = "Illustrative: more evidence needed on the financial case."
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    users_created: int
+    history_created: int
+    synthetic_created: int
+
+
+def demo_password(*, debug: bool, configured: str) -> str:
+    """DEMO_PASSWORD if set; the documented default only with debug on."""
+    if configured:
+        return configured
+    if not debug:
+        raise ImproperlyConfigured(DEMO_PASSWORD_REQUIRED)
+    return DEFAULT_DEMO_PASSWORD
+
+
+def demo_usernames() -> list[tuple[str, str, Pcc | None]]:
+    """(username, role, pcc) for every demo user."""
+    people = [
+        ("admin", Role.SITE_ADMIN, None),
+        ("reviewer", Role.REVIEWER, None),
+        ("funding", Role.FUNDING_ADMIN, None),
+    ]
+    for pcc in Pcc.objects.order_by("name"):
+        people.append((f"signatory-{pcc.slug}", Role.PCC_SIGNATORY, pcc))
+        people.append((f"staff-{pcc.slug}", Role.PCC_STAFF, pcc))
+    return people
+
+
+@transaction.atomic
+def demo_seed(*, password: str, extra_proposals: int = 0, today: date | None = None) -> SeedReport:
+    """Create what is missing of the demo; `extra_proposals` is the wanted synthetic total."""
+    today = today or timezone.localdate()
+    users_created = _seed_users(password)
+    _seed_allocations()
+    history_created = sum(_seed_history(history) for history in HISTORY)
+    synthetic_created = _seed_synthetic(wanted=extra_proposals, today=today)
+    return SeedReport(users_created, history_created, synthetic_created)
+
+
+def _seed_users(password: str) -> int:
+    existing = set(User.objects.values_list("username", flat=True))
+    # One hash for all: the demo users share a password, and hashing twenty times is slow.
+    hashed = make_password(password)
+    new_users = [
+        User(
+            username=username,
+            password=hashed,
+            role=role,
+            pcc=pcc,
+            first_name=pcc.name if pcc else "Demo",
+            last_name=Role(role).label,
+            email=f"{username}@example.com",
+            is_staff=role == Role.SITE_ADMIN,
+            is_superuser=role == Role.SITE_ADMIN,
+        )
+        for username, role, pcc in demo_usernames()
+        if username not in existing
+    ]
+    User.objects.bulk_create(new_users)
+    return len(new_users)
+
+
+def _seed_allocations() -> None:
+    fund = Fund.objects.get()
+    have = set(Allocation.objects.filter(fund=fund).values_list("pcc_id", flat=True))
+    Allocation.objects.bulk_create(
+        Allocation(fund=fund, pcc=pcc, amount=ILLUSTRATIVE_ALLOCATION, is_illustrative=True)
+        for pcc in Pcc.objects.exclude(pk__in=have)
+    )
+
+
+def _at_noon(day: date | None) -> datetime | None:
+    return timezone.make_aware(datetime.combine(day, time(12))) if day else None
+
+
+def _seed_history(history: History) -> int:
+    pcc = Pcc.objects.get(slug=history.pcc)
+    proposal, created = Proposal.objects.get_or_create(
+        pcc=pcc,
+        title=history.title,
+        defaults={
+            "governance_model": history.governance_model,
+            "status": history.status,
+            "status_reason": history.status_reason,
+            "summary": history.summary,
+        },
+    )
+    if not created:
+        return 0
+    proposal.fire_authorities.set(pcc.fire_authorities.all())
+    consultation = history.consultation
+    decision = history.decision
+    order = history.order
+    closed_on = {
+        Step.CONSULTATION: consultation and consultation.ends_on,
+        Step.DECISION: decision and decision.decided_on,
+        Step.ORDER: order and order.made_on,
+    }
+    Stage.objects.bulk_create(
+        Stage(
+            proposal=proposal,
+            step=step,
+            status=status,
+            skip_reason=history.assessment_skip_reason if status == StageStatus.SKIPPED else "",
+            submitted_at=_at_noon(history.submitted_on) if step == Step.SUBMISSION else None,
+            closed_at=_at_noon(closed_on.get(step)) if status == StageStatus.APPROVED else None,
+        )
+        for step, status in zip(Step, history.stages, strict=True)
+    )
+    if consultation:
+        Consultation.objects.create(
+            proposal=proposal,
+            starts_on=consultation.starts_on,
+            ends_on=consultation.ends_on,
+            responses_received=consultation.responses_received,
+            summary=consultation.summary,
+            source_url=consultation.source_url,
+        )
+    councils = {council.name: council for council in LocalAuthority.objects.filter(pcc=pcc)}
+    CouncilPosition.objects.bulk_create(
+        CouncilPosition(
+            proposal=proposal,
+            local_authority=councils[position.council],
+            position=position.position,
+            evidence=position.evidence,
+            source_url=position.source_url,
+        )
+        for position in history.positions
+    )
+    if decision:
+        Decision.objects.create(
+            proposal=proposal,
+            outcome=decision.outcome,
+            decided_on=decision.decided_on,
+            summary=decision.summary,
+            source_url=decision.source_url,
+        )
+    if order:
+        StatutoryOrder.objects.create(
+            proposal=proposal,
+            si_number=order.si_number,
+            made_on=order.made_on,
+            laid_on=order.laid_on,
+            in_force_on=order.in_force_on,
+            transfer_date=order.transfer_date,
+            source_url=order.source_url,
+        )
+    audit_event_build(
+        actor=None,
+        action="proposal.loaded",
+        target=proposal,
+        proposal=proposal,
+        after={"status": proposal.status, "stages": [str(s) for s in history.stages]},
+        reason=HISTORY_SOURCE,
+    ).save()
+    return 1
+
+
+def _seed_synthetic(*, wanted: int, today: date) -> int:
+    """Add illustrative proposals until there are `wanted`, spread over PCCs and stages."""
+    have = Proposal.objects.filter(
+        is_illustrative=True, title__startswith=SYNTHETIC_TITLE_PREFIX
+    ).count()
+    numbers = range(have + 1, wanted + 1)
+    if not numbers:
+        return 0
+    pccs = list(Pcc.objects.order_by("name"))
+    authorities = {}
+    for authority in FireAuthority.objects.all():
+        authorities.setdefault(authority.pcc_id, []).append(authority)
+    staff = {user.pcc_id: user for user in User.objects.filter(role=Role.PCC_STAFF)}
+    reviewer = User.objects.filter(role=Role.REVIEWER).first()
+    for start in range(0, len(numbers), BATCH_SIZE):
+        batch = numbers[start : start + BATCH_SIZE]
+        plans = [_SyntheticPlan(number, pccs[number % len(pccs)], today) for number in batch]
+        proposals = Proposal.objects.bulk_create(plan.proposal() for plan in plans)
+        Stage.objects.bulk_create(
+            stage
+            for plan, proposal in zip(plans, proposals, strict=True)
+            for stage in plan.stages(proposal)
+        )
+        Proposal.fire_authorities.through.objects.bulk_create(
+            Proposal.fire_authorities.through(proposal=proposal, fireauthority=authority)
+            for proposal in proposals
+            for authority in authorities[proposal.pcc_id]
+        )
+        AuditEvent.objects.bulk_create(
+            event
+            for plan, proposal in zip(plans, proposals, strict=True)
+            for event in plan.history(proposal, staff.get(proposal.pcc_id), reviewer)
+        )
+    return len(numbers)
+
+
+class _SyntheticPlan:
+    """One illustrative proposal's made-up progress, the same every run for the same number."""
+
+    STAGE_SPAN_DAYS = 40
+
+    def __init__(self, number: int, pcc: Pcc, today: date):
+        rng = random.Random(number)
+        self.number, self.pcc, self.today = number, pcc, today
+        self.governance_model = rng.choice(list(GovernanceModel))
+        # Open step 1..6, or 7 when every stage is closed and governance has transferred.
+        self.open_step = rng.choices(range(1, 8), weights=[4, 3, 3, 1, 2, 1, 1])[0]
+        self.open_status = rng.choice(
+            [
+                StageStatus.IN_PROGRESS,
+                StageStatus.IN_PROGRESS,
+                StageStatus.SUBMITTED,
+                StageStatus.RETURNED,
+            ]
+        )
+        self.council_objected = rng.random() < 0.6
+        self.due_in_days = rng.randint(-45, 75)
+        self.paused = rng.random() < 0.05
+        self.started_on = today - timedelta(days=self.STAGE_SPAN_DAYS * self.open_step + 10)
+
+    def proposal(self) -> Proposal:
+        if self.open_step == 7:
+            status = ProposalStatus.TRANSFERRED
+        elif self.paused:
+            status = ProposalStatus.SUSPENDED
+        else:
+            status = ProposalStatus.ACTIVE
+        return Proposal(
+            pcc=self.pcc,
+            title=f"{SYNTHETIC_TITLE_PREFIX} {self.number:05d} ({self.pcc.name})",
+            governance_model=self.governance_model,
+            status=status,
+            is_illustrative=True,
+            summary="Synthetic data for demonstration and scale tests.",
+        )
+
+    def _day(self, step: int, offset: int = 0) -> datetime:
+        return _at_noon(
+            self.started_on + timedelta(days=self.STAGE_SPAN_DAYS * (step - 1) + offset)
+        )
+
+    def _closed_status(self, step: Step) -> str:
+        if step == Step.INDEPENDENT_ASSESSMENT and not self.council_objected:
+            return StageStatus.SKIPPED
+        return StageStatus.APPROVED
+
+    def stages(self, proposal: Proposal) -> list[Stage]:
+        stages = []
+        for step in Step:
+            stage = Stage(proposal=proposal, step=step)
+            if step < self.open_step:
+                stage.status = self._closed_status(step)
+                stage.started_at = self._day(step)
+                stage.closed_at = self._day(step, 30)
+                if stage.status == StageStatus.SKIPPED:
+                    stage.skip_reason = "No consulted council objected."
+                else:
+                    stage.submitted_at = self._day(step, 20)
+            elif step == self.open_step:
+                stage.status = self.open_status
+                stage.started_at = self._day(step)
+                stage.due_date = self.today + timedelta(days=self.due_in_days)
+                if self.open_status != StageStatus.IN_PROGRESS:
+                    stage.submitted_at = self._day(step, 20)
+            stages.append(stage)
+        return stages
+
+    def history(self, proposal: Proposal, staff, reviewer) -> list[AuditEvent]:
+        """The audit trail that this made-up progress would have left."""
+        steps = [("proposal.created", staff, self._day(1), {"title": proposal.title}, "")]
+        for stage in self.stages(proposal):
+            if stage.status == StageStatus.NOT_STARTED:
+                continue
+            label = Step(stage.step).label
+            steps.append(("stage.started", staff, stage.started_at, {"stage": label}, ""))
+            if stage.status == StageStatus.SKIPPED:
+                steps.append(
+                    ("stage.skipped", None, stage.closed_at, {"stage": label}, stage.skip_reason)
+                )
+                continue
+            if stage.submitted_at:
+                steps.append(("stage.submitted", staff, stage.submitted_at, {"stage": label}, ""))
+            if stage.status == StageStatus.RETURNED:
+                returned_at = stage.submitted_at + timedelta(days=5)
+                steps.append(("stage.returned", reviewer, returned_at, {"stage": label}, RETURNED))
+            if stage.status == StageStatus.APPROVED:
+                steps.append(("stage.approved", reviewer, stage.closed_at, {"stage": label}, ""))
+        return [
+            audit_event_build(
+                actor=actor,
+                action=action,
+                target=proposal,
+                proposal=proposal,
+                after=after,
+                reason=reason,
+                created_at=when,
+            )
+            for action, actor, when, after, reason in steps
+        ]

@@ -1,0 +1,128 @@
+"""`manage.py seed_demo` loads demo people and the nine proposals' real history, idempotently."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.models import Role, User
+from proposals.models import AuditEvent, Proposal, ProposalStatus, Stage, StageStatus, Step
+from proposals.services.demo import DEFAULT_DEMO_PASSWORD, DEMO_PASSWORD_REQUIRED
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed(settings):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = ""
+
+    def run(*args):
+        out = StringIO()
+        call_command("seed_demo", *args, stdout=out)
+        return out.getvalue()
+
+    return run
+
+
+def table_sizes():
+    return {model.__name__: model.objects.count() for model in (User, Proposal, Stage, AuditEvent)}
+
+
+def test_demo_users_cover_every_role_and_pcc(seed):
+    seed()
+    assert User.objects.get(username="reviewer").role == Role.REVIEWER
+    assert User.objects.get(username="funding").role == Role.FUNDING_ADMIN
+    admin = User.objects.get(username="admin")
+    assert admin.role == Role.SITE_ADMIN
+    assert admin.is_superuser
+    staff = User.objects.get(username="staff-west-mercia")
+    assert (staff.role, staff.pcc.name) == (Role.PCC_STAFF, "West Mercia")
+    signatory = User.objects.get(username="signatory-north-yorkshire")
+    assert (signatory.role, signatory.pcc.name) == (Role.PCC_SIGNATORY, "North Yorkshire")
+    assert User.objects.count() == 3 + 2 * 9
+
+
+def test_demo_users_sign_in_with_the_default_password_in_debug(seed, client):
+    seed()
+    assert client.login(username="staff-essex", password=DEFAULT_DEMO_PASSWORD)
+
+
+def test_demo_password_comes_from_the_environment(seed, settings, client):
+    settings.DEMO_PASSWORD = "a-password-from-the-environment"
+    seed()
+    assert client.login(username="reviewer", password="a-password-from-the-environment")
+    assert not client.login(username="reviewer", password=DEFAULT_DEMO_PASSWORD)
+
+
+def test_default_password_is_never_used_with_debug_off(settings):
+    settings.DEBUG = False
+    settings.DEMO_PASSWORD = ""
+    with pytest.raises(CommandError, match=DEMO_PASSWORD_REQUIRED):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_running_twice_creates_nothing_new(seed):
+    seed("--proposals", "30")
+    before = table_sizes()
+    output = seed("--proposals", "30")
+    assert table_sizes() == before
+    assert "0 users, 0 historical proposals and 0 illustrative proposals added" in output
+
+
+def test_essex_transferred_on_1_october_2017(seed):
+    seed()
+    essex = Proposal.objects.get(pcc__slug="essex", is_illustrative=False)
+    assert essex.status == ProposalStatus.TRANSFERRED
+    assert essex.order.si_number == "2017/864"
+    assert essex.order.transfer_date == date(2017, 10, 1)
+    assert essex.decision.decided_on == date(2017, 7, 25)
+    assessment = essex.stages.get(step=Step.INDEPENDENT_ASSESSMENT)
+    assert assessment.status == StageStatus.SKIPPED
+    assert "No consulted council objected" in assessment.skip_reason
+    assert essex.order.source_url == "https://www.legislation.gov.uk/uksi/2017/864"
+
+
+def test_sussex_was_not_pursued(seed):
+    seed()
+    sussex = Proposal.objects.get(pcc__slug="sussex")
+    assert sussex.status == ProposalStatus.NOT_PURSUED
+    assert "14 July 2017" in sussex.status_reason
+    assert "for illustration only" in sussex.summary
+
+
+def test_west_mercia_proposal_covers_both_fire_authorities_and_awaits_an_order(seed):
+    seed()
+    west_mercia = Proposal.objects.get(pcc__slug="west-mercia")
+    assert west_mercia.fire_authorities.count() == 2
+    assert west_mercia.current_stage.step == Step.ORDER
+    assert west_mercia.council_positions.get().position == "objects"
+
+
+def test_every_pcc_has_its_historical_proposal(seed):
+    seed()
+    assert Proposal.objects.filter(is_illustrative=False).values("pcc").distinct().count() == 9
+
+
+def test_synthetic_proposals_are_illustrative_and_spread_over_pccs_and_stages(seed):
+    seed("--proposals", "60")
+    synthetic = Proposal.objects.filter(is_illustrative=True)
+    assert synthetic.count() == 60
+    assert synthetic.values("pcc").distinct().count() == 9
+    open_steps = {
+        proposal.current_stage.step
+        for proposal in synthetic.prefetch_related("stages")
+        if proposal.current_stage
+    }
+    assert len(open_steps) >= 4
+    assert Stage.objects.filter(proposal__in=synthetic).count() == 60 * 6
+    assert AuditEvent.objects.filter(proposal__in=synthetic).count() > 60 * 3
+
+
+def test_asking_for_more_synthetic_proposals_adds_only_the_difference(seed):
+    seed("--proposals", "10")
+    output = seed("--proposals", "25")
+    assert "15 illustrative proposals added" in output
+    assert Proposal.objects.filter(is_illustrative=True).count() == 25
