@@ -7,6 +7,9 @@ class StageInline(admin.TabularInline):
     model = models.Stage
     extra = 0
     fields = ["step", "status", "due_date", "skip_reason"]
+    # Status moves only through the workflow (proposals/workflow.py), never by hand.
+    readonly_fields = ["step", "status"]
+    can_delete = False
 
 
 @admin.register(models.Pcc)
@@ -61,6 +64,7 @@ class ProposalAdmin(admin.ModelAdmin):
     list_select_related = ["pcc"]
     search_fields = ["title"]
     filter_horizontal = ["fire_authorities"]
+    readonly_fields = ["status"]
     inlines = [StageInline]
 
 
@@ -70,6 +74,7 @@ class StageAdmin(admin.ModelAdmin):
     list_filter = ["step", "status"]
     list_select_related = ["proposal"]
     raw_id_fields = ["proposal"]
+    readonly_fields = ["status"]
 
 
 @admin.register(models.Consultation)
@@ -82,6 +87,26 @@ class ConsultationAdmin(admin.ModelAdmin):
 class CouncilPositionAdmin(admin.ModelAdmin):
     list_display = ["proposal", "local_authority", "position", "stated_on"]
     raw_id_fields = ["proposal"]
+
+
+@admin.register(models.Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "assessor", "reported_on"]
+    raw_id_fields = ["proposal"]
+
+
+@admin.register(models.BusinessCaseRevision)
+class BusinessCaseRevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are immutable."""
+
+    list_display = ["proposal", "number", "changed", "created_by", "created_at"]
+    raw_id_fields = ["proposal"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Decision)

@@ -1,16 +1,21 @@
+from .business_case import (
+    BUSINESS_CASE_SECTIONS,
+    SECTIONS_BY_FIELD,
+    BusinessCaseRevision,
+    DutyEvidence,
+    Section,
+)
+from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
 from .money import Allocation, Fund, Payment
 from .proposal import (
-    CLOSED_STAGE_STATUSES,
+    FINISHED_PROPOSAL_STATUSES,
+    Assessment,
     Consultation,
     CouncilPosition,
     Decision,
-    GovernanceModel,
     Proposal,
-    ProposalStatus,
     Stage,
-    StageStatus,
     StatutoryOrder,
-    Step,
 )
 from .records import AuditEvent, Comment, Document, DocumentKind
 from .reference import (
@@ -23,10 +28,15 @@ from .reference import (
 )
 
 __all__ = [
+    "BUSINESS_CASE_SECTIONS",
     "CLOSED_STAGE_STATUSES",
+    "FINISHED_PROPOSAL_STATUSES",
+    "SECTIONS_BY_FIELD",
     "Allocation",
     "AmbulanceTrust",
+    "Assessment",
     "AuditEvent",
+    "BusinessCaseRevision",
     "CollaborationDuty",
     "Comment",
     "Confidence",
@@ -35,6 +45,7 @@ __all__ = [
     "Decision",
     "Document",
     "DocumentKind",
+    "DutyEvidence",
     "FireAuthority",
     "Fund",
     "GovernanceModel",
@@ -43,6 +54,7 @@ __all__ = [
     "Pcc",
     "Proposal",
     "ProposalStatus",
+    "Section",
     "Stage",
     "StageStatus",
     "StatutoryOrder",

@@ -5,53 +5,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
+from ..workflow import ProposalWorkflow, StageWorkflow
 from .base import TimeStampedModel, source_url_field
+from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
 from .reference import FireAuthority, LocalAuthority, Pcc
 
-
-class GovernanceModel(models.TextChoices):
-    # PCA 2017 s.7: the PCC sits on the fire and rescue authority, with its consent.
-    REPRESENTATION = "representation", "Representation"
-    # FRSA 2004 s.4A: the PCC becomes the fire and rescue authority (a PFCC).
-    GOVERNANCE = "governance", "Governance"
-    # FRSA 2004 s.4A with s.4H: fire functions delegated to the chief constable.
-    SINGLE_EMPLOYER = "single_employer", "Single employer"
-
-
-class ProposalStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    NOT_PURSUED = "not_pursued", "Not pursued"
-    TRANSFERRED = "transferred", "Transferred"
-
-
-class Step(models.IntegerChoices):
-    """The statutory steps, numbered in the order a proposal takes them."""
-
-    BUSINESS_CASE = 1, "Business case"
-    CONSULTATION = 2, "Consultation"
-    SUBMISSION = 3, "Submission"
-    INDEPENDENT_ASSESSMENT = 4, "Independent assessment"
-    DECISION = 5, "Decision"
-    ORDER = 6, "Order"
-
-    @property
-    def slug(self) -> str:
-        return self.name.lower().replace("_", "-")
-
-
-class StageStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned"
-    APPROVED = "approved", "Approved"
-    SKIPPED = "skipped", "Skipped"
-
-
-#: Stages in these states need nothing more from anyone.
-CLOSED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.SKIPPED)
+FINISHED_PROPOSAL_STATUSES = (
+    ProposalStatus.WITHDRAWN,
+    ProposalStatus.TRANSFERRED,
+    ProposalStatus.REJECTED,
+    ProposalStatus.NOT_PURSUED,
+)
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -70,14 +34,11 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status=ProposalStatus.ACTIVE)
 
 
-class Proposal(TimeStampedModel):
+class Proposal(ProposalWorkflow, TimeStampedModel):
     pcc = models.ForeignKey(Pcc, on_delete=models.PROTECT, related_name="proposals")
     title = models.CharField(max_length=200)
     governance_model = models.CharField(max_length=20, choices=GovernanceModel.choices)
     fire_authorities = models.ManyToManyField(FireAuthority, related_name="proposals")
-    status = models.CharField(
-        max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.ACTIVE
-    )
     status_reason = models.TextField(blank=True)
     under_legal_challenge = models.BooleanField(
         default=False, help_text="A legal challenge pauses the proposal's deadlines."
@@ -102,6 +63,15 @@ class Proposal(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProposalStatus.ACTIVE
+
+    @property
+    def is_finished(self) -> bool:
+        """Withdrawn, transferred, rejected or not pursued: read-only for everyone."""
+        return self.status in FINISHED_PROPOSAL_STATUSES
+
     @cached_property
     def current_stage(self):
         """The first stage still open, or None once all six are closed.
@@ -111,14 +81,11 @@ class Proposal(TimeStampedModel):
         return next((stage for stage in self.stages.all() if not stage.is_closed), None)
 
 
-class Stage(TimeStampedModel):
+class Stage(StageWorkflow, TimeStampedModel):
     """One statutory step of one proposal, with its own status and due date."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="stages")
     step = models.PositiveSmallIntegerField(choices=Step.choices)
-    status = models.CharField(
-        max_length=20, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
-    )
     due_date = models.DateField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -126,6 +93,18 @@ class Stage(TimeStampedModel):
         null=True, blank=True, help_text="When it was approved or skipped."
     )
     skip_reason = models.TextField(blank=True)
+    return_reasons = models.TextField(
+        blank=True, help_text="The reviewer's reasons, shown until the stage is resubmitted."
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The PCC signatory who signed off the submission.",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["proposal_id", "step"]
@@ -174,6 +153,15 @@ class Consultation(TimeStampedModel):
     def __str__(self):
         return f"Consultation on {self.proposal}"
 
+    @property
+    def is_complete(self) -> bool:
+        return bool(
+            self.starts_on
+            and self.ends_on
+            and self.responses_received is not None
+            and self.summary.strip()
+        )
+
 
 class CouncilPosition(TimeStampedModel):
     class Position(models.TextChoices):
@@ -219,6 +207,11 @@ class Decision(TimeStampedModel):
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.proposal}"
 
+    @property
+    def is_final(self) -> bool:
+        """Approved or rejected, with a date: a deferral keeps the decision stage open."""
+        return self.outcome != self.Outcome.DEFERRED and self.decided_on is not None
+
 
 class StatutoryOrder(TimeStampedModel):
     """The statutory instrument that transfers governance, and the date it takes effect."""
@@ -249,3 +242,43 @@ class StatutoryOrder(TimeStampedModel):
 
     def __str__(self):
         return f"S.I. {self.si_number}" if self.si_number else f"Order for {self.proposal}"
+
+    @property
+    def is_complete(self) -> bool:
+        return all(
+            (
+                self.si_number.strip(),
+                self.made_on,
+                self.laid_on,
+                self.in_force_on,
+                self.transfer_date,
+            )
+        )
+
+
+class Assessment(TimeStampedModel):
+    """The independent assessment the Home Secretary obtains when a council objects."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="assessment")
+    assessor = models.CharField(max_length=200, blank=True, help_text="e.g. CIPFA")
+    commissioned_on = models.DateField(null=True, blank=True)
+    reported_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    source_url = source_url_field()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="assessment_reported_after_commissioned",
+                condition=Q(commissioned_on__isnull=True)
+                | Q(reported_on__isnull=True)
+                | Q(reported_on__gte=models.F("commissioned_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Independent assessment of {self.proposal}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.assessor.strip() and self.reported_on)

@@ -1,6 +1,7 @@
 """What people add to a proposal (documents, comments) and the append-only history of it all."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -97,9 +98,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, help_text="Model label, e.g. proposals.stage")
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=300)
-    before = models.JSONField(default=dict, blank=True)
-    after = models.JSONField(default=dict, blank=True)
+    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     reason = models.TextField(blank=True)
+    home_office_only = models.BooleanField(
+        default=False, help_text="Hidden from PCC people, like the comment it records."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

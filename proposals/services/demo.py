@@ -296,25 +296,33 @@ class _SyntheticPlan:
         return StageStatus.APPROVED
 
     def stages(self, proposal: Proposal) -> list[Stage]:
-        stages = []
-        for step in Step:
-            stage = Stage(proposal=proposal, step=step)
-            if step < self.open_step:
-                stage.status = self._closed_status(step)
-                stage.started_at = self._day(step)
-                stage.closed_at = self._day(step, 30)
-                if stage.status == StageStatus.SKIPPED:
-                    stage.skip_reason = "No consulted council objected."
-                else:
-                    stage.submitted_at = self._day(step, 20)
-            elif step == self.open_step:
-                stage.status = self.open_status
-                stage.started_at = self._day(step)
-                stage.due_date = self.today + timedelta(days=self.due_in_days)
-                if self.open_status != StageStatus.IN_PROGRESS:
-                    stage.submitted_at = self._day(step, 20)
-            stages.append(stage)
-        return stages
+        return [Stage(proposal=proposal, step=step, **self._stage_fields(step)) for step in Step]
+
+    def _stage_fields(self, step: Step) -> dict:
+        if step < self.open_step:
+            status = self._closed_status(step)
+            fields = {
+                "status": status,
+                "started_at": self._day(step),
+                "closed_at": self._day(step, 30),
+            }
+            if status == StageStatus.SKIPPED:
+                fields["skip_reason"] = "No consulted council objected."
+            else:
+                fields["submitted_at"] = self._day(step, 20)
+            return fields
+        if step == self.open_step:
+            fields = {
+                "status": self.open_status,
+                "started_at": self._day(step),
+                "due_date": self.today + timedelta(days=self.due_in_days),
+            }
+            if self.open_status != StageStatus.IN_PROGRESS:
+                fields["submitted_at"] = self._day(step, 20)
+            if self.open_status == StageStatus.RETURNED:
+                fields["return_reasons"] = RETURNED
+            return fields
+        return {}
 
     def history(self, proposal: Proposal, staff, reviewer) -> list[AuditEvent]:
         """The audit trail that this made-up progress would have left."""

@@ -1,0 +1,62 @@
+"""The vocabulary of proposals and stages, shared by the models and the workflow."""
+
+from django.db import models
+
+
+class GovernanceModel(models.TextChoices):
+    # PCA 2017 s.7: the PCC sits on the fire and rescue authority, with its consent.
+    REPRESENTATION = "representation", "Representation"
+    # FRSA 2004 s.4A: the PCC becomes the fire and rescue authority (a PFCC).
+    GOVERNANCE = "governance", "Governance"
+    # FRSA 2004 s.4A with s.4H: fire functions delegated to the chief constable.
+    SINGLE_EMPLOYER = "single_employer", "Single employer"
+
+
+class ProposalStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_PURSUED = "not_pursued", "Not pursued"
+    TRANSFERRED = "transferred", "Transferred"
+    REJECTED = "rejected", "Rejected"
+
+
+class Step(models.IntegerChoices):
+    """The statutory steps, numbered in the order a proposal takes them."""
+
+    BUSINESS_CASE = 1, "Business case"
+    CONSULTATION = 2, "Consultation"
+    SUBMISSION = 3, "Submission"
+    INDEPENDENT_ASSESSMENT = 4, "Independent assessment"
+    DECISION = 5, "Decision"
+    ORDER = 6, "Order"
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+    @classmethod
+    def from_slug(cls, slug: str) -> "Step":
+        """The step named by a URL slug; ValueError for anything else."""
+        for step in cls:
+            if step.slug == slug:
+                return step
+        raise ValueError(slug)
+
+    @property
+    def is_pcc_step(self) -> bool:
+        """PCCs draft and submit these; the Home Office records the rest (FRSA 2004 s.4A)."""
+        return self in (Step.BUSINESS_CASE, Step.CONSULTATION, Step.SUBMISSION)
+
+
+class StageStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+    SKIPPED = "skipped", "Skipped"
+
+
+#: Stages in these states need nothing more from anyone.
+CLOSED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.SKIPPED)

@@ -1,0 +1,461 @@
+"""The statutory workflow in one file: every transition, who may fire it, what must hold first.
+
+Read top to bottom:
+  1. what each stage must contain before it moves on (FRSA 2004 Sch A1);
+  2. the guards: conditions with the sentence a user sees when one does not hold;
+  3. the stage transitions (django-fsm-2 on the Stage model);
+  4. the proposal transitions (withdraw, suspend, resume, reject, transfer);
+  5. `blockers()` and `fire()`, which the services call.
+
+A stage moves not_started -> in_progress -> submitted -> approved, or submitted -> returned ->
+in_progress with the reviewer's reasons. PCCs submit the first three steps; the Home Office
+records and completes the last three (in_progress -> approved). Approving a stage opens the
+next; the independent assessment is skipped, with the reason recorded, when no consulted
+council objects. Services (proposals/services/workflow.py) save, audit and apply follow-ups.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .models.choices import ProposalStatus, StageStatus, Step
+
+# --- 1. What a stage must contain -------------------------------------------------------------
+
+BUSINESS_CASE_DOCUMENT = "the business case document"
+DUTIES_ADDRESSED = "at least one collaboration duty addressed, with evidence"
+CONSULTATION_DETAILS = "the consultation's dates, number of responses and summary"
+CONSULTATION_REPORT = "the consultation report document"
+ASSESSMENT_DETAILS = "the assessor and the date of the assessment report"
+ASSESSMENT_DOCUMENT = "the independent assessment document"
+DECISION_DETAILS = "the Home Secretary's decision (approved or rejected) and its date"
+DECISION_LETTER = "the decision letter document"
+ORDER_DETAILS = (
+    "the statutory instrument's number, made, laid and in-force dates and the transfer date"
+)
+
+
+def council_position_missing(council) -> str:
+    return f"the position of {council.name}"
+
+
+def missing_content(stage) -> list[str]:
+    """What `stage` still lacks before it can be submitted or completed, in words for the user."""
+    from .models import DocumentKind
+
+    proposal = stage.proposal
+    documents = {document.kind for document in stage.documents.all()}
+    missing = []
+    if stage.step == Step.BUSINESS_CASE:
+        # FRSA 2004 Sch A1 para 1: the case must address economy, efficiency and effectiveness,
+        # or public safety; we ask for every section so the options appraisal is complete.
+        revision = proposal.revisions.order_by("-number").first()
+        missing += [section.label.lower() for section in revision_sections_missing(revision)]
+        if revision is None or not revision.duty_evidence.exists():
+            missing.append(DUTIES_ADDRESSED)
+        if DocumentKind.BUSINESS_CASE not in documents:
+            missing.append(BUSINESS_CASE_DOCUMENT)
+    elif stage.step == Step.CONSULTATION:
+        consultation = getattr(proposal, "consultation", None)
+        if not consultation or not consultation.is_complete:
+            missing.append(CONSULTATION_DETAILS)
+        stated = set(proposal.council_positions.values_list("local_authority_id", flat=True))
+        missing += [
+            council_position_missing(council)
+            for council in proposal.pcc.local_authorities.all()
+            if council.pk not in stated
+        ]
+        if DocumentKind.CONSULTATION_REPORT not in documents:
+            missing.append(CONSULTATION_REPORT)
+    elif stage.step == Step.INDEPENDENT_ASSESSMENT:
+        assessment = getattr(proposal, "assessment", None)
+        if not assessment or not assessment.is_complete:
+            missing.append(ASSESSMENT_DETAILS)
+        if DocumentKind.ASSESSMENT not in documents:
+            missing.append(ASSESSMENT_DOCUMENT)
+    elif stage.step == Step.DECISION:
+        decision = getattr(proposal, "decision", None)
+        if not decision or not decision.is_final:
+            missing.append(DECISION_DETAILS)
+        if DocumentKind.DECISION_LETTER not in documents:
+            missing.append(DECISION_LETTER)
+    elif stage.step == Step.ORDER:
+        order = getattr(proposal, "order", None)
+        if not order or not order.is_complete:
+            missing.append(ORDER_DETAILS)
+    return missing
+
+
+def revision_sections_missing(revision):
+    from .models import BUSINESS_CASE_SECTIONS
+
+    return [
+        section
+        for section in BUSINESS_CASE_SECTIONS
+        if revision is None or not getattr(revision, section.field).strip()
+    ]
+
+
+def council_objects(proposal) -> bool:
+    """FRSA 2004 s.4A: an independent assessment is needed when a consulted council objects."""
+    from .models import CouncilPosition
+
+    return proposal.council_positions.filter(position=CouncilPosition.Position.OBJECTS).exists()
+
+
+# --- 2. Guards ----------------------------------------------------------------------------------
+
+PROPOSAL_NOT_ACTIVE = "This proposal is {status}: nothing on it can move until it is active."
+PAUSED_BY_LEGAL_CHALLENGE = (
+    "This proposal is paused while it is under legal challenge: stages cannot move."
+)
+CONTENT_MISSING = "Before this stage can move on, add: {missing}."
+NOT_SIGNED_OFF = "The PCC signatory must sign off the submission to the Home Secretary first."
+NOT_A_PCC_STEP = "The Home Office records this stage; PCCs do not submit it."
+NOT_A_HOME_OFFICE_STEP = "PCCs submit this stage for review; it is approved, not completed."
+PREVIOUS_STAGE_OPEN = "The previous stage must be approved first."
+A_COUNCIL_OBJECTS = "A consulted council objects, so the independent assessment is required."
+NOT_TRANSFER_DAY = "The order's transfer date has not been reached."
+DECISION_NOT_REJECTED = "The Home Secretary's decision is not a rejection."
+
+ONLY_PCC_PEOPLE = "Only staff and signatories of this proposal's PCC can do this."
+ONLY_SIGNATORY = "Only the PCC signatory can sign off the submission."
+ONLY_REVIEWERS = "Only Home Office reviewers can do this."
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition django-fsm checks before a transition, and what to tell a user when it fails."""
+
+    holds: Callable
+    reason: str | Callable
+
+    def __call__(self, obj) -> bool:
+        return self.holds(obj)
+
+    def explain(self, obj) -> str:
+        return self.reason(obj) if callable(self.reason) else self.reason
+
+
+proposal_active = Guard(
+    holds=lambda stage: stage.proposal.status == ProposalStatus.ACTIVE,
+    reason=lambda stage: PROPOSAL_NOT_ACTIVE.format(
+        status=stage.proposal.get_status_display().lower()
+    ),
+)
+not_paused = Guard(
+    holds=lambda stage: not stage.proposal.under_legal_challenge,
+    reason=PAUSED_BY_LEGAL_CHALLENGE,
+)
+content_complete = Guard(
+    holds=lambda stage: not missing_content(stage),
+    reason=lambda stage: CONTENT_MISSING.format(missing="; ".join(missing_content(stage))),
+)
+signed_off_if_submission = Guard(
+    holds=lambda stage: stage.step != Step.SUBMISSION or stage.signed_off_at is not None,
+    reason=NOT_SIGNED_OFF,
+)
+pcc_step = Guard(holds=lambda stage: Step(stage.step).is_pcc_step, reason=NOT_A_PCC_STEP)
+home_office_step = Guard(
+    holds=lambda stage: not Step(stage.step).is_pcc_step, reason=NOT_A_HOME_OFFICE_STEP
+)
+previous_stage_closed = Guard(
+    holds=lambda stage: (
+        stage.step == Step.BUSINESS_CASE or stage.proposal.stages.get(step=stage.step - 1).is_closed
+    ),
+    reason=PREVIOUS_STAGE_OPEN,
+)
+no_council_objects = Guard(
+    holds=lambda stage: (
+        stage.step == Step.INDEPENDENT_ASSESSMENT and not council_objects(stage.proposal)
+    ),
+    reason=A_COUNCIL_OBJECTS,
+)
+
+
+def may_draft(stage, user) -> bool:
+    return user.has_perm("proposals.draft_proposal", stage.proposal)
+
+
+def may_review(stage, user) -> bool:
+    return user.has_perm("proposals.review_proposal", stage.proposal)
+
+
+# --- 3. Stage transitions -----------------------------------------------------------------------
+
+LIVE = [proposal_active, not_paused]
+
+
+class StageWorkflow(ConcurrentTransitionMixin, models.Model):
+    """Stage status and its transitions. Two people moving one stage at once: the second fails
+    (ConcurrentTransition) instead of silently overwriting the first."""
+
+    status = FSMField(choices=StageStatus.choices, default=StageStatus.NOT_STARTED, protected=True)
+
+    class Meta:
+        abstract = True
+
+    @transition(
+        field="status",
+        source=StageStatus.NOT_STARTED,
+        target=StageStatus.IN_PROGRESS,
+        conditions=[proposal_active, previous_stage_closed],
+        custom={"label": "Open", "system": True},
+    )
+    def open(self):
+        self.started_at = timezone.now()
+
+    @transition(
+        field="status",
+        source=StageStatus.NOT_STARTED,
+        target=StageStatus.SKIPPED,
+        conditions=[proposal_active, previous_stage_closed, no_council_objects],
+        custom={"label": "Skip", "system": True},
+    )
+    def skip(self, *, reason: str):
+        self.skip_reason = reason
+        self.closed_at = timezone.now()
+
+    @transition(
+        field="status",
+        source=StageStatus.IN_PROGRESS,
+        target=StageStatus.SUBMITTED,
+        conditions=[*LIVE, pcc_step, content_complete, signed_off_if_submission],
+        permission=may_draft,
+        custom={"label": "Submit for review", "refused": ONLY_PCC_PEOPLE},
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+        self.return_reasons = ""
+
+    @transition(
+        field="status",
+        source=StageStatus.SUBMITTED,
+        target=StageStatus.APPROVED,
+        conditions=LIVE,
+        permission=may_review,
+        custom={"label": "Approve", "refused": ONLY_REVIEWERS},
+    )
+    def approve(self):
+        self.closed_at = timezone.now()
+
+    @transition(
+        field="status",
+        source=StageStatus.SUBMITTED,
+        target=StageStatus.RETURNED,
+        conditions=LIVE,
+        permission=may_review,
+        custom={"label": "Return with reasons", "refused": ONLY_REVIEWERS, "needs_reason": True},
+    )
+    def return_to_pcc(self, *, reason: str):
+        self.return_reasons = reason
+
+    @transition(
+        field="status",
+        source=StageStatus.RETURNED,
+        target=StageStatus.IN_PROGRESS,
+        conditions=[proposal_active],
+        permission=may_draft,
+        custom={"label": "Revise this stage", "refused": ONLY_PCC_PEOPLE},
+    )
+    def revise(self):
+        # A revised submission needs a fresh sign-off.
+        self.signed_off_by = None
+        self.signed_off_at = None
+
+    @transition(
+        field="status",
+        source=StageStatus.IN_PROGRESS,
+        target=StageStatus.APPROVED,
+        conditions=[*LIVE, home_office_step, content_complete],
+        permission=may_review,
+        custom={"label": "Mark as complete", "refused": ONLY_REVIEWERS},
+    )
+    def complete(self):
+        self.closed_at = timezone.now()
+
+
+# --- 4. Proposal transitions --------------------------------------------------------------------
+
+
+def transfer_date_reached(proposal) -> bool:
+    order = getattr(proposal, "order", None)
+    order_stage = proposal.stages.get(step=Step.ORDER)
+    return (
+        order_stage.status == StageStatus.APPROVED
+        and order is not None
+        and order.transfer_date is not None
+        and order.transfer_date <= timezone.localdate()
+    )
+
+
+def decision_rejected(proposal) -> bool:
+    from .models import Decision
+
+    decision = getattr(proposal, "decision", None)
+    return decision is not None and decision.outcome == Decision.Outcome.REJECTED
+
+
+def may_draft_proposal(proposal, user) -> bool:
+    return user.has_perm("proposals.draft_proposal", proposal)
+
+
+class ProposalWorkflow(ConcurrentTransitionMixin, models.Model):
+    status = FSMField(choices=ProposalStatus.choices, default=ProposalStatus.ACTIVE, protected=True)
+
+    class Meta:
+        abstract = True
+
+    @transition(
+        field="status",
+        source=[ProposalStatus.ACTIVE, ProposalStatus.SUSPENDED],
+        target=ProposalStatus.WITHDRAWN,
+        permission=may_draft_proposal,
+        custom={
+            "label": "Withdraw this proposal",
+            "refused": ONLY_PCC_PEOPLE,
+            "needs_reason": True,
+        },
+    )
+    def withdraw(self, *, reason: str):
+        self.status_reason = reason
+
+    @transition(
+        field="status",
+        source=ProposalStatus.ACTIVE,
+        target=ProposalStatus.SUSPENDED,
+        permission=may_draft_proposal,
+        custom={"label": "Suspend this proposal", "refused": ONLY_PCC_PEOPLE, "needs_reason": True},
+    )
+    def suspend(self, *, reason: str):
+        self.status_reason = reason
+
+    @transition(
+        field="status",
+        source=ProposalStatus.SUSPENDED,
+        target=ProposalStatus.ACTIVE,
+        permission=may_draft_proposal,
+        custom={"label": "Resume this proposal", "refused": ONLY_PCC_PEOPLE, "needs_reason": True},
+    )
+    def resume(self, *, reason: str):
+        self.status_reason = ""
+
+    @transition(
+        field="status",
+        source=ProposalStatus.ACTIVE,
+        target=ProposalStatus.REJECTED,
+        conditions=[Guard(holds=decision_rejected, reason=DECISION_NOT_REJECTED)],
+        custom={"label": "Reject", "system": True},
+    )
+    def reject(self):
+        self.status_reason = "The Home Secretary rejected the proposal."
+
+    @transition(
+        field="status",
+        source=ProposalStatus.ACTIVE,
+        target=ProposalStatus.TRANSFERRED,
+        conditions=[Guard(holds=transfer_date_reached, reason=NOT_TRANSFER_DAY)],
+        custom={"label": "Transfer", "system": True},
+    )
+    def transfer(self):
+        self.status_reason = ""
+
+
+# --- 5. Editing a stage's content ------------------------------------------------------------
+
+EDITING_CLOSED = "This stage can be changed only while it is in progress."
+
+
+def edit_blockers(stage, user) -> list[str]:
+    """Why `user` may not change `stage`'s content or documents now (empty when they may).
+
+    PCC people edit the PCC's steps, reviewers record the Home Office's; only while the stage
+    is in progress (a returned stage is revised first) and the proposal is active.
+    """
+    if Step(stage.step).is_pcc_step:
+        if not user.has_perm("proposals.draft_proposal", stage.proposal):
+            return [ONLY_PCC_PEOPLE]
+    elif not user.has_perm("proposals.review_proposal", stage.proposal):
+        return [ONLY_REVIEWERS]
+    if not proposal_active(stage):
+        return [proposal_active.explain(stage)]
+    if stage.status != StageStatus.IN_PROGRESS:
+        return [EDITING_CLOSED]
+    return []
+
+
+# --- 6. Checking and firing -------------------------------------------------------------------
+
+
+class TransitionRefused(Exception):
+    """A transition was asked for that may not happen; `reasons` say why, in the user's words."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+NOT_FROM_THIS_STATE = "This cannot be done while it is {status}."
+
+
+def _meta(bound_method):
+    instance = bound_method.__self__
+    meta = bound_method._django_fsm
+    return instance, meta.get_transition(meta.field.get_state(instance))
+
+
+def blockers(bound_method, user=None) -> list[str]:
+    """Why `user` may not fire the transition now (empty when they may). System transitions
+    are checked with no user."""
+    instance, fsm_transition = _meta(bound_method)
+    if fsm_transition is None:
+        return [NOT_FROM_THIS_STATE.format(status=instance.get_status_display().lower())]
+    if user is not None and not fsm_transition.has_perm(instance, user):
+        return [fsm_transition.custom.get("refused", ONLY_REVIEWERS)]
+    return [
+        condition.explain(instance)
+        for condition in fsm_transition.conditions
+        if not condition(instance)
+    ]
+
+
+def fire(bound_method, user=None, **kwargs):
+    """Run the transition if `user` may, else raise TransitionRefused with the reasons."""
+    reasons = blockers(bound_method, user)
+    if reasons:
+        raise TransitionRefused(reasons)
+    return bound_method(**kwargs)
+
+
+def label(bound_method) -> str:
+    return bound_method._django_fsm.get_transition(
+        bound_method._django_fsm.field.get_state(bound_method.__self__)
+    ).custom["label"]
+
+
+#: Actions people take on a stage from its page, in the order buttons are shown.
+STAGE_ACTIONS = ("submit", "approve", "return_to_pcc", "revise", "complete")
+#: Actions PCC people take on a whole proposal.
+PROPOSAL_ACTIONS = ("withdraw", "suspend", "resume")
+
+
+#: Conditions that decide whether an action belongs on a page at all, not whether it may go yet.
+STRUCTURAL = (pcc_step, home_office_step)
+
+
+def available_actions(obj, user, names) -> list[str]:
+    """The named transitions `user` could fire on `obj` from its current state: the buttons to
+    show. Conditions still unmet (missing content, a pause) are explained when pressed."""
+    available = []
+    for name in names:
+        instance, fsm_transition = _meta(getattr(obj, name))
+        if (
+            fsm_transition is not None
+            and fsm_transition.has_perm(instance, user)
+            and all(c(instance) for c in fsm_transition.conditions or () if c in STRUCTURAL)
+        ):
+            available.append(name)
+    return available
