@@ -1,10 +1,56 @@
 from django.urls import path
 
-from . import views
+from .views import business_case, documents, pages, proposal, stage
 
 app_name = "proposals"
 
+PROPOSAL = "proposals/<int:pk>/"
+STAGE = PROPOSAL + "stages/<slug:step>/"
+
 urlpatterns = [
-    path("overview/", views.OverviewView.as_view(), name="overview"),
-    path("pccs/<slug:slug>/", views.PccView.as_view(), name="pcc"),
+    path("overview/", pages.OverviewView.as_view(), name="overview"),
+    path("review/", pages.ReviewQueueView.as_view(), name="review-queue"),
+    path("pccs/<slug:slug>/", pages.PccView.as_view(), name="pcc"),
+    path("proposals/new/", proposal.ProposalCreateView.as_view(), name="create"),
+    path(PROPOSAL, proposal.ProposalDetailView.as_view(), name="detail"),
+    path(
+        PROPOSAL + "withdraw/",
+        proposal.ProposalActionView.as_view(action="withdraw"),
+        name="withdraw",
+    ),
+    path(
+        PROPOSAL + "suspend/", proposal.ProposalActionView.as_view(action="suspend"), name="suspend"
+    ),
+    path(PROPOSAL + "resume/", proposal.ProposalActionView.as_view(action="resume"), name="resume"),
+    path(
+        PROPOSAL + "legal-challenge/", proposal.LegalChallengeView.as_view(), name="legal-challenge"
+    ),
+    path(PROPOSAL + "comments/", proposal.CommentCreateView.as_view(), name="comment"),
+    path(PROPOSAL + "business-case/", business_case.TaskListView.as_view(), name="business-case"),
+    path(PROPOSAL + "business-case/duties/", business_case.DutiesEditView.as_view(), name="duties"),
+    path(
+        PROPOSAL + "business-case/check/",
+        business_case.CheckAnswersView.as_view(),
+        name="check-answers",
+    ),
+    path(
+        PROPOSAL + "business-case/<slug:section>/",
+        business_case.SectionEditView.as_view(),
+        name="section",
+    ),
+    path(PROPOSAL + "revisions/", business_case.RevisionsView.as_view(), name="revisions"),
+    path(PROPOSAL + "revisions/compare/", business_case.CompareView.as_view(), name="compare"),
+    path(STAGE, stage.StageDetailView.as_view(), name="stage"),
+    path(STAGE + "return/", stage.StageReturnView.as_view(), name="stage-return"),
+    path(STAGE + "sign-off/", stage.SignOffView.as_view(), name="sign-off"),
+    path(STAGE + "due-date/", stage.DueDateView.as_view(), name="due-date"),
+    path(STAGE + "details/", stage.StageDetailsView.as_view(), name="stage-details"),
+    path(STAGE + "councils/", stage.CouncilPositionsView.as_view(), name="council-positions"),
+    path(STAGE + "documents/new/", documents.DocumentUploadView.as_view(), name="document-upload"),
+    path(STAGE + "<slug:action>/", stage.StageActionView.as_view(), name="stage-action"),
+    path(
+        PROPOSAL + "documents/<int:document_pk>/",
+        documents.DocumentDownloadView.as_view(),
+        name="document-download",
+    ),
 ]

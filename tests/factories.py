@@ -1,8 +1,21 @@
+import hashlib
+from datetime import date
+
 import factory
+from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
 from portal.models import User
-from proposals.models import Proposal, Stage
+from proposals.models import (
+    BUSINESS_CASE_SECTIONS,
+    CollaborationDuty,
+    Document,
+    DocumentKind,
+    Proposal,
+    Stage,
+    Step,
+)
+from proposals.services import drafting
 from proposals.services.drafting import proposal_stages_build
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -35,3 +48,71 @@ class ProposalFactory(DjangoModelFactory):
         if create:
             proposal.fire_authorities.set(proposal.pcc.fire_authorities.all())
             Stage.objects.bulk_create(proposal_stages_build(proposal=proposal))
+
+
+def attach_document(stage, kind, by, name="document.pdf"):
+    """A stored document on `stage`, as if uploaded (the upload itself is tested elsewhere)."""
+    content = b"%PDF-1.4\n% test document\n%%EOF\n"
+    document = Document(
+        proposal=stage.proposal,
+        stage=stage,
+        kind=kind,
+        original_name=name,
+        content_type="application/pdf",
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=by,
+    )
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def complete_business_case(proposal, by):
+    """Write every section, address a duty and attach the business case document."""
+    for number, section in enumerate(BUSINESS_CASE_SECTIONS):
+        drafting.business_case_section_save(
+            proposal=proposal,
+            section=section.field,
+            text=f"{section.label} evidence.",
+            base_revision=number,
+            by=by,
+        )
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+    drafting.business_case_duties_save(
+        proposal=proposal,
+        evidence={duty: "Joint estates review with the fire service."},
+        base_revision=len(BUSINESS_CASE_SECTIONS),
+        by=by,
+    )
+    attach_document(stage_of(proposal, Step.BUSINESS_CASE), DocumentKind.BUSINESS_CASE, by)
+
+
+def complete_consultation(proposal, by, objecting=()):
+    """Record the consultation, every council's position (objecting ones by name), the report."""
+    stage = stage_of(proposal, Step.CONSULTATION)
+    drafting.stage_details_save(
+        stage=stage,
+        version="",
+        by=by,
+        values={
+            "starts_on": date(2017, 2, 16),
+            "ends_on": date(2017, 5, 10),
+            "responses_received": 1200,
+            "summary": "Most respondents agreed.",
+        },
+    )
+    positions = {
+        council: {
+            "position": "objects" if council.name in objecting else "supports",
+            "stated_on": date(2017, 5, 1),
+            "evidence": "Council resolution.",
+        }
+        for council in proposal.pcc.local_authorities.all()
+    }
+    drafting.council_positions_save(stage=stage, positions=positions, version="", by=by)
+    attach_document(stage, DocumentKind.CONSULTATION_REPORT, by)
+
+
+def stage_of(proposal, step):
+    return proposal.stages.get(step=step)

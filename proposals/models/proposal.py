@@ -129,6 +129,10 @@ class Stage(StageWorkflow, TimeStampedModel):
     def is_closed(self) -> bool:
         return self.status in CLOSED_STAGE_STATUSES
 
+    @property
+    def step_slug(self) -> str:
+        return Step(self.step).slug
+
 
 class Consultation(TimeStampedModel):
     """The local consultation: the public and the upper-tier councils."""

@@ -331,19 +331,21 @@ class _SyntheticPlan:
             if stage.status == StageStatus.NOT_STARTED:
                 continue
             label = Step(stage.step).label
-            steps.append(("stage.started", staff, stage.started_at, {"stage": label}, ""))
+            steps.append(("stage.open", staff, stage.started_at, {"stage": label}, ""))
             if stage.status == StageStatus.SKIPPED:
                 steps.append(
-                    ("stage.skipped", None, stage.closed_at, {"stage": label}, stage.skip_reason)
+                    ("stage.skip", None, stage.closed_at, {"stage": label}, stage.skip_reason)
                 )
                 continue
             if stage.submitted_at:
-                steps.append(("stage.submitted", staff, stage.submitted_at, {"stage": label}, ""))
+                steps.append(("stage.submit", staff, stage.submitted_at, {"stage": label}, ""))
             if stage.status == StageStatus.RETURNED:
                 returned_at = stage.submitted_at + timedelta(days=5)
-                steps.append(("stage.returned", reviewer, returned_at, {"stage": label}, RETURNED))
+                steps.append(
+                    ("stage.return_to_pcc", reviewer, returned_at, {"stage": label}, RETURNED)
+                )
             if stage.status == StageStatus.APPROVED:
-                steps.append(("stage.approved", reviewer, stage.closed_at, {"stage": label}, ""))
+                steps.append(("stage.approve", reviewer, stage.closed_at, {"stage": label}, ""))
         return [
             audit_event_build(
                 actor=actor,

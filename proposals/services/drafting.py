@@ -2,9 +2,25 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from ..models import Proposal, Stage, StageStatus, Step
+from .. import workflow
+from ..models import (
+    BUSINESS_CASE_SECTIONS,
+    SECTIONS_BY_FIELD,
+    Assessment,
+    BusinessCaseRevision,
+    Consultation,
+    CouncilPosition,
+    Decision,
+    DutyEvidence,
+    Proposal,
+    Stage,
+    StageStatus,
+    StatutoryOrder,
+    Step,
+)
 from .audit import audit_record
 
 FIRE_AUTHORITY_OUTSIDE_PCC = "Choose fire and rescue authorities in your own police area"
@@ -39,7 +55,7 @@ def proposal_create(*, pcc, title: str, governance_model: str, fire_authorities,
     if any(authority.pcc_id != pcc.pk for authority in fire_authorities):
         raise ValidationError({"fire_authorities": FIRE_AUTHORITY_OUTSIDE_PCC})
     proposal = Proposal(pcc=pcc, title=title, governance_model=governance_model, created_by=by)
-    proposal.full_clean()
+    proposal.full_clean(exclude=["status"])  # status moves only through the workflow
     proposal.save()
     proposal.fire_authorities.set(fire_authorities)
     Stage.objects.bulk_create(proposal_stages_build(proposal=proposal))
@@ -55,3 +71,207 @@ def proposal_create(*, pcc, title: str, governance_model: str, fire_authorities,
         },
     )
     return proposal
+
+
+STALE_EDIT = (
+    "Someone else saved this while you were editing it. Their version is shown below and your "
+    "text is kept in the form: check both, then save again to replace theirs."
+)
+
+
+class StaleEdit(Exception):
+    """The form was based on an older saved version; `current` is what is saved now."""
+
+    def __init__(self, current):
+        super().__init__(STALE_EDIT)
+        self.current = current
+
+
+def _refuse_unless_editable(stage, by) -> None:
+    reasons = workflow.edit_blockers(stage, by)
+    if reasons:
+        raise workflow.TransitionRefused(reasons)
+
+
+def business_case_latest(proposal: Proposal) -> BusinessCaseRevision | None:
+    return proposal.revisions.order_by("-number").first()
+
+
+def _next_revision(*, proposal, base_revision: int, by, changed: str, **sections):
+    """Lock the business case, refuse a stale or forbidden edit, and write the next revision
+    (the latest's sections with `sections` replaced). Returns (previous, new)."""
+    stage = proposal.stages.select_for_update().get(step=Step.BUSINESS_CASE)
+    _refuse_unless_editable(stage, by)
+    latest = business_case_latest(proposal)
+    if (latest.number if latest else 0) != base_revision:
+        raise StaleEdit(current=latest)
+    values = {s.field: getattr(latest, s.field) if latest else "" for s in BUSINESS_CASE_SECTIONS}
+    revision = BusinessCaseRevision.objects.create(
+        proposal=proposal,
+        number=base_revision + 1,
+        created_by=by,
+        changed=changed,
+        **{**values, **sections},
+    )
+    return latest, revision
+
+
+@transaction.atomic
+def business_case_section_save(
+    *, proposal: Proposal, section: str, text: str, base_revision: int, by
+) -> BusinessCaseRevision:
+    """Save one section as a new immutable revision copying the rest from the latest.
+
+    `base_revision` is the revision number the editor started from (0 for none); if someone
+    has saved since, StaleEdit is raised and nothing is written.
+    """
+    label = SECTIONS_BY_FIELD[section].label
+    latest, revision = _next_revision(
+        proposal=proposal,
+        base_revision=base_revision,
+        by=by,
+        changed=section,
+        **{section: text.strip()},
+    )
+    if latest:
+        DutyEvidence.objects.bulk_create(
+            DutyEvidence(revision=revision, duty_id=item.duty_id, evidence=item.evidence)
+            for item in latest.duty_evidence.all()
+        )
+    audit_record(
+        actor=by,
+        action="business_case.saved",
+        target=revision,
+        proposal=proposal,
+        before={"section": label, "text": getattr(latest, section) if latest else ""},
+        after={"section": label, "text": getattr(revision, section), "revision": revision.number},
+    )
+    return revision
+
+
+@transaction.atomic
+def business_case_duties_save(
+    *, proposal: Proposal, evidence: dict, base_revision: int, by
+) -> BusinessCaseRevision:
+    """Save how the case addresses the Act's collaboration duties ({duty: evidence text};
+    blank evidence means not addressed) as a new revision. StaleEdit as for sections."""
+    latest, revision = _next_revision(
+        proposal=proposal, base_revision=base_revision, by=by, changed="duties"
+    )
+    addressed = {duty: text.strip() for duty, text in evidence.items() if text.strip()}
+    DutyEvidence.objects.bulk_create(
+        DutyEvidence(revision=revision, duty=duty, evidence=text)
+        for duty, text in addressed.items()
+    )
+    before = (
+        {item.duty.provision: item.evidence for item in latest.duty_evidence.select_related("duty")}
+        if latest
+        else {}
+    )
+    audit_record(
+        actor=by,
+        action="business_case.duties_saved",
+        target=revision,
+        proposal=proposal,
+        before={"duties": before},
+        after={
+            "duties": {duty.provision: text for duty, text in addressed.items()},
+            "revision": revision.number,
+        },
+    )
+    return revision
+
+
+def record_version(record) -> str:
+    """A token of the saved state of a record, for refusing stale edits ('' when unsaved)."""
+    return record.updated_at.isoformat() if record is not None and record.pk else ""
+
+
+#: The record each stage's details live in (one per proposal).
+STAGE_RECORDS = {
+    Step.CONSULTATION: Consultation,
+    Step.INDEPENDENT_ASSESSMENT: Assessment,
+    Step.DECISION: Decision,
+    Step.ORDER: StatutoryOrder,
+}
+
+
+def stage_record(stage: Stage):
+    """The saved details record of `stage`, or None."""
+    return STAGE_RECORDS[stage.step].objects.filter(proposal_id=stage.proposal_id).first()
+
+
+@transaction.atomic
+def stage_details_save(*, stage: Stage, values: dict, version: str, by):
+    """Create or update the details of a stage (consultation, assessment, decision, order).
+
+    PCC people record the consultation; reviewers the Home Office's steps (edit_blockers).
+    Raises StaleEdit when the record changed since `version` was read.
+    """
+    stage = Stage.objects.select_for_update().select_related("proposal").get(pk=stage.pk)
+    _refuse_unless_editable(stage, by)
+    model = STAGE_RECORDS[stage.step]
+    record = model.objects.select_for_update().filter(proposal_id=stage.proposal_id).first()
+    if record_version(record) != version:
+        raise StaleEdit(current=record)
+    before = model_to_dict(record, fields=list(values)) if record else {}
+    record = record or model(proposal=stage.proposal)
+    for field, value in values.items():
+        setattr(record, field, value)
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=by,
+        action=f"{model._meta.model_name}.saved",
+        target=record,
+        proposal=stage.proposal,
+        before=before,
+        after=model_to_dict(record, fields=list(values)),
+    )
+    return record
+
+
+def council_positions_version(proposal: Proposal) -> str:
+    latest = proposal.council_positions.order_by("-updated_at").first()
+    return record_version(latest)
+
+
+@transaction.atomic
+def council_positions_save(*, stage: Stage, positions: dict, version: str, by) -> None:
+    """Record each upper-tier council's position on the proposal during consultation.
+
+    `positions` maps a LocalAuthority of the proposal's PCC to a dict of position, stated_on
+    and evidence; a council with no position given is left as it was.
+    """
+    stage = Stage.objects.select_for_update().select_related("proposal__pcc").get(pk=stage.pk)
+    if stage.step != Step.CONSULTATION:
+        raise ValueError(stage.step)
+    _refuse_unless_editable(stage, by)
+    proposal = stage.proposal
+    if council_positions_version(proposal) != version:
+        raise StaleEdit(current=None)
+    for council, values in positions.items():
+        if council.pcc_id != proposal.pcc_id:
+            raise ValidationError(COUNCIL_OUTSIDE_PCC)
+        if not values.get("position"):
+            continue
+        existing = CouncilPosition.objects.filter(
+            proposal=proposal, local_authority=council
+        ).first()
+        before = model_to_dict(existing, fields=list(values)) if existing else {}
+        position, _ = CouncilPosition.objects.update_or_create(
+            proposal=proposal, local_authority=council, defaults=values
+        )
+        after = model_to_dict(position, fields=list(values))
+        if after != before:
+            audit_record(
+                actor=by,
+                action="council_position.saved",
+                target=position,
+                proposal=proposal,
+                before=before,
+                after=after,
+            )
+
+
+COUNCIL_OUTSIDE_PCC = "Positions can only be recorded for the councils in the PCC's area."

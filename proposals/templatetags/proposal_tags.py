@@ -1,6 +1,7 @@
 from django import template
+from django.utils import timezone
 
-from proposals.models import ProposalStatus, StageStatus
+from proposals.models import SECTIONS_BY_FIELD, ProposalStatus, StageStatus
 
 register = template.Library()
 
@@ -36,3 +37,95 @@ def proposal_tag(proposal):
 def pounds(amount):
     """Money as GOV.UK writes it: £125,000.00."""
     return f"£{amount:,.2f}"
+
+
+@register.simple_tag
+def split_messages(messages):
+    """Errors go in a GOV.UK error summary; everything else in notification banners."""
+    grouped = {"errors": [], "others": []}
+    for message in messages:
+        grouped["errors" if message.level_tag == "error" else "others"].append(message)
+    return grouped
+
+
+@register.filter
+def days_since(moment, today):
+    """Whole days from `moment` (a date or datetime) to `today`."""
+    if moment is None:
+        return None
+    day = timezone.localdate(moment) if hasattr(moment, "hour") else moment
+    return (today - day).days
+
+
+@register.filter
+def attr(obj, name):
+    """A named attribute, for templates that show one of several fields."""
+    return getattr(obj, name, "")
+
+
+#: How each audit action reads in a proposal's history; {stage} is the stage's name.
+EVENT_TITLES = {
+    "proposal.created": "Proposal created",
+    "proposal.loaded": "Loaded from public sources",
+    "proposal.withdraw": "Proposal withdrawn",
+    "proposal.suspend": "Proposal suspended",
+    "proposal.resume": "Proposal resumed",
+    "proposal.reject": "Proposal rejected by the Home Secretary",
+    "proposal.transfer": "Fire governance transferred",
+    "proposal.legal_challenge": "Legal challenge flag changed",
+    "stage.open": "{stage} opened",
+    "stage.skip": "{stage} skipped",
+    "stage.submit": "{stage} submitted for review",
+    "stage.approve": "{stage} approved",
+    "stage.return_to_pcc": "{stage} returned to the PCC",
+    "stage.revise": "{stage} reopened for revision",
+    "stage.complete": "{stage} completed",
+    "stage.sign_off": "Submission signed off by the PCC signatory",
+    "stage.due_date": "{stage} due date changed",
+    "business_case.saved": "Business case section saved",
+    "business_case.duties_saved": "Collaboration duties saved",
+    "consultation.saved": "Consultation details saved",
+    "council_position.saved": "Council position recorded",
+    "assessment.saved": "Independent assessment details saved",
+    "decision.saved": "Decision recorded",
+    "statutoryorder.saved": "Order details saved",
+    "document.uploaded": "Document uploaded",
+    "comment.added": "Comment added",
+}
+HIDDEN_CHANGE_KEYS = {"stage"}
+
+
+@register.simple_tag
+def event_title(event):
+    stage = event.after.get("stage") or event.before.get("stage") or "Stage"
+    return EVENT_TITLES.get(event.action, event.action).format(stage=stage)
+
+
+@register.simple_tag
+def event_changes(event):
+    """(what, before, after) for each value the event changed; before is None when new."""
+    changes = []
+    for key, after in event.after.items():
+        if key in HIDDEN_CHANGE_KEYS:
+            continue
+        before = event.before.get(key)
+        if before == after:
+            continue
+        changes.append((key.replace("_", " ").capitalize(), _shown(before), _shown(after)))
+    return changes
+
+
+def _shown(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items()) or None
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@register.simple_tag
+def changed_label(revision):
+    section = SECTIONS_BY_FIELD.get(revision.changed)
+    return section.label if section else "Collaboration duties"

@@ -1,11 +1,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils import timezone
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import selectors
-from .models import Pcc
+from .. import selectors
+from ..models import Pcc
 
 PROPOSALS_PER_PAGE = 25
 
@@ -38,3 +39,16 @@ class PccView(LoginRequiredMixin, TemplateView):
             self.request.GET.get("page")
         )
         return super().get_context_data(pcc=pcc, page=page, **kwargs)
+
+
+class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Submitted stages waiting for the Home Office, oldest first, with days waiting."""
+
+    permission_required = "proposals.view_review_queue"
+    template_name = "proposals/review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(selectors.review_queue(user=self.request.user), 50).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(page=page, today=timezone.localdate(), **kwargs)

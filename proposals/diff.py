@@ -1,0 +1,26 @@
+"""Word-level differences between two texts, marked for a side-by-side comparison."""
+
+from difflib import SequenceMatcher
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+
+def marked_pair(old: str, new: str) -> tuple[str, str]:
+    """`old` with removed words in <del>, `new` with added words in <ins>; HTML-escaped."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    old_out, new_out = [], []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(
+        a=old_words, b=new_words, autojunk=False
+    ).get_opcodes():
+        removed = escape(" ".join(old_words[i1:i2]))
+        added = escape(" ".join(new_words[j1:j2]))
+        if tag == "equal":
+            old_out.append(removed)
+            new_out.append(added)
+            continue
+        if removed:
+            old_out.append(f'<del class="app-diff-removed">{removed}</del>')
+        if added:
+            new_out.append(f'<ins class="app-diff-added">{added}</ins>')
+    return mark_safe(" ".join(old_out)), mark_safe(" ".join(new_out))

@@ -1,0 +1,40 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+
+from ..models import DocumentKind
+from ..services.documents import document_size_limit_in_words
+
+KIND_REQUIRED = "Select what kind of document this is"
+FILE_REQUIRED = "Select a file"
+FILE_HINT = "PDF, DOCX, ODT, XLSX, ODS or CSV, smaller than {limit} MB"
+
+
+class DocumentUploadForm(forms.Form):
+    """What kind of document and which file. Whether the file is acceptable is the service's
+    to decide (services/documents.py), so empty files reach it rather than stop here."""
+
+    kind = forms.ChoiceField(
+        label="What kind of document is this?",
+        choices=DocumentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": KIND_REQUIRED, "invalid_choice": KIND_REQUIRED},
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        allow_empty_file=True,
+        error_messages={"required": FILE_REQUIRED, "missing": FILE_REQUIRED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read per form, not at import, so a changed limit shows at once.
+        self.fields["file"].help_text = FILE_HINT.format(limit=document_size_limit_in_words())
+        self.helper = FormHelper()
+        # The template writes the <form> tag: file uploads need its multipart encoding.
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field("file"),
+            Button("submit", "Upload"),
+        )

@@ -1,0 +1,39 @@
+"""Comments on a proposal: to everyone on it, or kept within the Home Office."""
+
+from django.db import transaction
+
+from .. import workflow
+from ..models import Comment, Proposal
+from .audit import audit_record
+
+FINISHED = "This proposal is closed: it can no longer be commented on."
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, body: str, home_office_only: bool, by) -> Comment:
+    """Add a comment as `by`; only reviewers may keep one within the Home Office."""
+    if not by.has_perm("proposals.comment_on_proposal", proposal):
+        raise workflow.TransitionRefused([workflow.ONLY_PCC_PEOPLE])
+    if home_office_only and not by.has_perm("proposals.comment_home_office_only", proposal):
+        raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
+    if proposal.is_finished:
+        raise workflow.TransitionRefused([FINISHED])
+    comment = Comment(
+        proposal=proposal,
+        author=by,
+        body=body.strip(),
+        visibility=Comment.Visibility.HOME_OFFICE
+        if home_office_only
+        else Comment.Visibility.EVERYONE,
+    )
+    comment.full_clean()
+    comment.save()
+    audit_record(
+        actor=by,
+        action="comment.added",
+        target=comment,
+        proposal=proposal,
+        after={"comment": comment.body, "visibility": comment.get_visibility_display()},
+        home_office_only=home_office_only,
+    )
+    return comment

@@ -1,0 +1,91 @@
+"""Small mixins every proposal page shares: scoping to what the user may see, the stage, and
+turning a refusal from the workflow into what the user reads."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+
+from ..models import Proposal, Step
+from ..workflow import TransitionRefused
+
+
+class ProposalMixin(LoginRequiredMixin):
+    """`self.proposal` from the URL's `pk`, among the proposals the user may see (else 404)."""
+
+    @cached_property
+    def proposal(self) -> Proposal:
+        return get_object_or_404(
+            Proposal.objects.visible_to(self.request.user).select_related("pcc"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proposal=self.proposal, **kwargs)
+
+
+class StageMixin(ProposalMixin):
+    """`self.stage` from the URL's `step` slug (e.g. `business-case`)."""
+
+    @cached_property
+    def stage(self):
+        try:
+            step = Step.from_slug(self.kwargs["step"])
+        except ValueError:
+            raise Http404("No such stage") from None
+        return get_object_or_404(self.proposal.stages.select_related("proposal"), step=step)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stage=self.stage, **kwargs)
+
+
+def stage_url(stage) -> str:
+    return reverse("proposals:stage", kwargs={"pk": stage.proposal_id, "step": stage.step_slug})
+
+
+def refuse(request, refusal: TransitionRefused, to: str):
+    """Send the user back to `to` with the workflow's reasons in an error summary."""
+    for reason in refusal.reasons:
+        messages.error(request, reason)
+    return redirect(to)
+
+
+class ServiceFormView(FormView):
+    """A form whose valid data is handed to one service call: subclasses define `perform(form)`.
+
+    The service's ValidationError lands by the fields it names (keeping what was typed);
+    a TransitionRefused lands in the error summary, or answers 403 when `forbidden` says the
+    user could never do this here.
+    """
+
+    success_message = ""
+
+    def forbidden(self) -> bool:
+        return False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.forbidden():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except ValidationError as error:
+            by_field = (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            )
+            for field, errors in by_field.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        except TransitionRefused as refusal:
+            for reason in refusal.reasons:
+                form.add_error(None, reason)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return super().form_valid(form)

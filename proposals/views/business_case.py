@@ -1,0 +1,200 @@
+"""Drafting the business case: task list, sections, duties, check your answers, revisions."""
+
+from django.http import Http404
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from .. import workflow
+from ..diff import marked_pair
+from ..forms.drafting import DutiesForm, SectionForm
+from ..models import BUSINESS_CASE_SECTIONS, SECTIONS_BY_FIELD, BusinessCaseRevision, Step
+from ..selectors import revision_pair
+from ..services import drafting
+from .base import ProposalMixin, ServiceFormView
+from .stage import StaleEditMixin
+
+DUTIES = "duties"
+
+
+class BusinessCaseMixin(ProposalMixin):
+    def get_stage(self):
+        return self.proposal.stages.get(step=Step.BUSINESS_CASE)
+
+    def latest(self):
+        return drafting.business_case_latest(self.proposal)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stage=self.get_stage(), **kwargs)
+
+
+class TaskListView(BusinessCaseMixin, TemplateView):
+    """The GOV.UK task list: each section's status, then check your answers."""
+
+    template_name = "proposals/business_case.html"
+
+    def get_context_data(self, **kwargs):
+        latest = self.latest()
+        stage = self.get_stage()
+        tasks = [
+            (section.label, section.field, bool(latest and getattr(latest, section.field).strip()))
+            for section in BUSINESS_CASE_SECTIONS
+        ]
+        duties_done = bool(latest and latest.duty_evidence.exists())
+        return super().get_context_data(
+            latest=latest,
+            tasks=tasks,
+            duties_done=duties_done,
+            document_done=stage.documents.filter(kind="business_case").exists(),
+            can_edit=not workflow.edit_blockers(stage, self.request.user),
+            **kwargs,
+        )
+
+
+class SectionEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = SectionForm
+    version_field = "base_revision"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.kwargs["section"] not in SECTIONS_BY_FIELD:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def forbidden(self):
+        return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
+
+    @property
+    def section(self):
+        return SECTIONS_BY_FIELD[self.kwargs["section"]]
+
+    def current_version(self):
+        latest = self.latest()
+        return latest.number if latest else 0
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "section": self.section}
+
+    def get_initial(self):
+        latest = self.latest()
+        return {
+            "text": getattr(latest, self.section.field) if latest else "",
+            "base_revision": self.current_version(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+    def perform(self, form):
+        return drafting.business_case_section_save(
+            proposal=self.proposal,
+            section=self.section.field,
+            text=form.cleaned_data["text"],
+            base_revision=form.cleaned_data["base_revision"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
+
+
+class DutiesEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = DutiesForm
+    version_field = "base_revision"
+
+    def forbidden(self):
+        return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
+
+    def current_version(self):
+        latest = self.latest()
+        return latest.number if latest else 0
+
+    def get_initial(self):
+        latest = self.latest()
+        initial = {"base_revision": self.current_version()}
+        if latest:
+            initial.update(
+                {
+                    DutiesForm.field_name(item.duty): item.evidence
+                    for item in latest.duty_evidence.select_related("duty")
+                }
+            )
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Collaboration duties addressed",
+            intro="The Policing and Crime Act 2017 puts duties on police, fire and ambulance "
+            "services to collaborate. Say how the proposal addresses each one that applies; "
+            "leave the others blank.",
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return drafting.business_case_duties_save(
+            proposal=self.proposal,
+            evidence=form.evidence(),
+            base_revision=form.cleaned_data["base_revision"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
+
+
+class CheckAnswersView(BusinessCaseMixin, TemplateView):
+    """Check your answers, then submit the business case for review."""
+
+    template_name = "proposals/check_answers.html"
+
+    def get_context_data(self, **kwargs):
+        latest = self.latest()
+        stage = self.get_stage()
+        return super().get_context_data(
+            latest=latest,
+            sections=[
+                (section, getattr(latest, section.field) if latest else "")
+                for section in BUSINESS_CASE_SECTIONS
+            ],
+            duty_evidence=latest.duty_evidence.select_related("duty") if latest else [],
+            documents=stage.documents.select_related("uploaded_by"),
+            missing=workflow.missing_content(stage),
+            can_submit="submit"
+            in workflow.available_actions(stage, self.request.user, workflow.STAGE_ACTIONS),
+            **kwargs,
+        )
+
+
+class RevisionsView(ProposalMixin, TemplateView):
+    template_name = "proposals/revisions.html"
+
+    def get_context_data(self, **kwargs):
+        revisions = self.proposal.revisions.select_related("created_by").order_by("-number")
+        return super().get_context_data(revisions=revisions, **kwargs)
+
+
+class CompareView(ProposalMixin, TemplateView):
+    """Two revisions side by side, removed words struck through and added words marked."""
+
+    template_name = "proposals/compare.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            older, newer = sorted(int(self.request.GET[key]) for key in ("from", "to"))
+            old, new = revision_pair(proposal=self.proposal, older=older, newer=newer)
+        except (KeyError, ValueError, BusinessCaseRevision.DoesNotExist):
+            raise Http404("Choose two revisions to compare") from None
+        rows = [
+            (
+                section.label,
+                *marked_pair(getattr(old, section.field), getattr(new, section.field)),
+                getattr(old, section.field) != getattr(new, section.field),
+            )
+            for section in BUSINESS_CASE_SECTIONS
+        ]
+        old_duties = {item.duty: item.evidence for item in old.duty_evidence.all()}
+        new_duties = {item.duty: item.evidence for item in new.duty_evidence.all()}
+        for duty in sorted(old_duties.keys() | new_duties.keys(), key=lambda d: d.position):
+            before, after = old_duties.get(duty, ""), new_duties.get(duty, "")
+            rows.append((duty.provision, *marked_pair(before, after), before != after))
+        return super().get_context_data(old=old, new=new, rows=rows, **kwargs)

@@ -1,0 +1,163 @@
+"""A proposal as a whole: creating one, its page, withdrawing or suspending, legal challenges,
+comments."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from .. import selectors, workflow
+from ..forms.base import ReasonForm
+from ..forms.drafting import ProposalCreateForm
+from ..forms.review import CommentForm
+from ..models import Comment
+from ..services import comments, drafting
+from ..services import workflow as workflow_services
+from .base import ProposalMixin, ServiceFormView
+
+HISTORY_PER_PAGE = 50
+
+
+class ProposalCreateView(LoginRequiredMixin, ServiceFormView):
+    template_name = "proposals/proposal_form.html"
+    form_class = ProposalCreateForm
+    success_message = "Proposal created. Start with the business case."
+
+    def forbidden(self):
+        return not self.request.user.has_perm("proposals.create_proposal")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pcc": self.request.user.pcc}
+
+    def perform(self, form):
+        return drafting.proposal_create(
+            pcc=self.request.user.pcc, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:business-case", kwargs={"pk": self.result.pk})
+
+
+class ProposalDetailView(ProposalMixin, TemplateView):
+    template_name = "proposals/proposal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, proposal = self.request.user, self.proposal
+        history = Paginator(
+            selectors.proposal_history(proposal=proposal, user=user), HISTORY_PER_PAGE
+        ).get_page(self.request.GET.get("page"))
+        can_comment = user.has_perm("proposals.comment_on_proposal", proposal) and not (
+            proposal.is_finished
+        )
+        return super().get_context_data(
+            stages=proposal.stages.order_by("step"),
+            actions=workflow.available_actions(proposal, user, workflow.PROPOSAL_ACTIONS),
+            can_flag_legal_challenge=user.has_perm("proposals.review_proposal", proposal)
+            and not proposal.is_finished,
+            comments=selectors.proposal_comments(proposal=proposal, user=user),
+            comment_form=CommentForm(
+                home_office_choice=user.has_perm("proposals.comment_home_office_only", proposal)
+            )
+            if can_comment
+            else None,
+            page=history,
+            **kwargs,
+        )
+
+
+class ProposalActionView(ProposalMixin, ServiceFormView):
+    """Withdraw, suspend or resume, with a reason (PCC people)."""
+
+    template_name = "proposals/form_page.html"
+    form_class = ReasonForm
+    action = ""
+
+    def forbidden(self):
+        return self.action not in workflow.available_actions(
+            self.proposal, self.request.user, workflow.PROPOSAL_ACTIONS
+        )
+
+    def get_form_kwargs(self):
+        label = workflow.label(getattr(self.proposal, self.action))
+        return {**super().get_form_kwargs(), "label": "Reasons", "submit": label}
+
+    def get_context_data(self, **kwargs):
+        heading = workflow.label(getattr(self.proposal, self.action))
+        return super().get_context_data(heading=heading, back=self.get_success_url(), **kwargs)
+
+    def perform(self, form):
+        return workflow_services.proposal_transition(
+            proposal=self.proposal,
+            action=self.action,
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:detail", kwargs={"pk": self.proposal.pk})
+
+
+class LegalChallengeView(ProposalMixin, ServiceFormView):
+    """Reviewers flag a legal challenge (pausing the stages) or clear it."""
+
+    template_name = "proposals/form_page.html"
+    form_class = ReasonForm
+
+    def forbidden(self):
+        return not self.request.user.has_perm("proposals.review_proposal", self.proposal)
+
+    @property
+    def heading(self):
+        if self.proposal.under_legal_challenge:
+            return "Clear the legal challenge"
+        return "Flag a legal challenge"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "submit": self.heading,
+            "hint": "For example, the claim, the court and its reference.",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, back=self.get_success_url(), **kwargs)
+
+    def perform(self, form):
+        return workflow_services.proposal_set_legal_challenge(
+            proposal=self.proposal,
+            under_challenge=not self.proposal.under_legal_challenge,
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:detail", kwargs={"pk": self.proposal.pk})
+
+
+class CommentCreateView(ProposalMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = CommentForm
+    success_message = "Comment added."
+
+    def forbidden(self):
+        return not self.request.user.has_perm("proposals.comment_on_proposal", self.proposal)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "home_office_choice": self.request.user.has_perm(
+                "proposals.comment_home_office_only", self.proposal
+            ),
+        }
+
+    def perform(self, form):
+        visibility = form.cleaned_data.get("visibility", Comment.Visibility.EVERYONE)
+        return comments.comment_add(
+            proposal=self.proposal,
+            body=form.cleaned_data["body"],
+            by=self.request.user,
+            home_office_only=visibility == Comment.Visibility.HOME_OFFICE,
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:detail", kwargs={"pk": self.proposal.pk}) + "#comments"

@@ -1,0 +1,263 @@
+"""One stage of a proposal: its page, the workflow's buttons, and the details each step records."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import TemplateView, View
+
+from .. import selectors, workflow
+from ..forms.base import ReasonForm
+from ..forms.drafting import ConsultationForm, CouncilPositionsForm
+from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm
+from ..models import Step
+from ..services import drafting
+from ..services import workflow as workflow_services
+from .base import ServiceFormView, StageMixin, refuse, stage_url
+
+#: The form each step's details are recorded with (the record lives in drafting.STAGE_RECORDS).
+DETAILS_FORMS = {
+    Step.CONSULTATION: ConsultationForm,
+    Step.INDEPENDENT_ASSESSMENT: AssessmentForm,
+    Step.DECISION: DecisionForm,
+    Step.ORDER: OrderForm,
+}
+ACTION_MESSAGES = {
+    "submit": "Submitted for review. The Home Office has been told.",
+    "approve": "Stage approved. The next stage is open.",
+    "revise": "You can now revise this stage and submit it again.",
+    "complete": "Stage marked as complete.",
+}
+
+
+class StageDetailView(StageMixin, TemplateView):
+    template_name = "proposals/stage_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, stage = self.request.user, self.stage
+        actions = workflow.available_actions(stage, user, workflow.STAGE_ACTIONS)
+        editable = not workflow.edit_blockers(stage, user)
+        return super().get_context_data(
+            step=Step(stage.step),
+            actions=[(name, workflow.label(getattr(stage, name))) for name in actions],
+            missing=workflow.missing_content(stage) if editable else [],
+            can_edit=editable,
+            can_upload=editable,
+            can_sign_off=stage.step == Step.SUBMISSION
+            and user.has_perm("proposals.sign_off_submission", stage.proposal)
+            and stage.signed_off_at is None
+            and editable,
+            can_set_due_date=user.has_perm("proposals.review_proposal", stage.proposal)
+            and not stage.is_closed
+            and not stage.proposal.is_finished,
+            record=drafting.stage_record(stage) if stage.step in DETAILS_FORMS else None,
+            positions=stage.proposal.council_positions.select_related("local_authority")
+            if stage.step == Step.CONSULTATION
+            else None,
+            documents=selectors.stage_documents(stage=stage),
+            **kwargs,
+        )
+
+
+class StageActionView(StageMixin, View):
+    """POST-only buttons: submit, approve, revise, complete."""
+
+    def post(self, request, *args, **kwargs):
+        action = self.kwargs["action"]
+        if action not in ACTION_MESSAGES:
+            raise Http404
+        try:
+            workflow_services.stage_transition(stage=self.stage, action=action, by=request.user)
+        except workflow.TransitionRefused as refusal:
+            return refuse(request, refusal, stage_url(self.stage))
+        messages.success(request, ACTION_MESSAGES[action])
+        return redirect(stage_url(self.stage))
+
+
+class StageReturnView(StageMixin, ServiceFormView):
+    """A reviewer returns a submitted stage to the PCC with reasons."""
+
+    template_name = "proposals/form_page.html"
+    form_class = ReasonForm
+    success_message = "Stage returned to the PCC with your reasons."
+
+    def forbidden(self):
+        return "return_to_pcc" not in workflow.available_actions(
+            self.stage, self.request.user, workflow.STAGE_ACTIONS
+        )
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "submit": "Return with reasons",
+            "label": "Why is this stage being returned?",
+            "hint": "The PCC will see these reasons on the stage and in its history.",
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"Return the {Step(self.stage.step).label.lower()} stage",
+            back=stage_url(self.stage),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return workflow_services.stage_transition(
+            stage=self.stage,
+            action="return_to_pcc",
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_url(self):
+        return stage_url(self.stage)
+
+
+class SignOffView(StageMixin, View):
+    """The PCC signatory signs off the submission to the Home Secretary (POST)."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            workflow_services.submission_sign_off(stage=self.stage, by=request.user)
+        except workflow.TransitionRefused as refusal:
+            return refuse(request, refusal, stage_url(self.stage))
+        messages.success(request, "You have signed off the submission to the Home Secretary.")
+        return redirect(stage_url(self.stage))
+
+
+class DueDateView(StageMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = DueDateForm
+    success_message = "Due date saved."
+
+    def forbidden(self):
+        return not self.request.user.has_perm("proposals.review_proposal", self.proposal)
+
+    def get_initial(self):
+        return {"due_date": self.stage.due_date}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Set the due date", back=stage_url(self.stage), **kwargs
+        )
+
+    def perform(self, form):
+        return workflow_services.stage_set_due_date(
+            stage=self.stage,
+            due_date=form.cleaned_data["due_date"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return stage_url(self.stage)
+
+
+class StaleEditMixin:
+    """On a stale save: explain, show what is saved now, keep the editor's input, and let the
+    next save (made knowingly) go through."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except drafting.StaleEdit as stale:
+            form.add_error(None, drafting.STALE_EDIT)
+            data = form.data.copy()
+            data[self.version_field] = self.current_version()
+            form.data = data
+            return self.render_to_response(self.get_context_data(form=form, stale=stale.current))
+
+
+class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):
+    """Record a step's details: consultation (PCC), assessment, decision, order (reviewers)."""
+
+    template_name = "proposals/form_page.html"
+    success_message = "Saved."
+    version_field = "version"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.stage.step not in DETAILS_FORMS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def forbidden(self):
+        return bool(workflow.edit_blockers(self.stage, self.request.user))
+
+    def get_form_class(self):
+        return DETAILS_FORMS[self.stage.step]
+
+    def current_version(self):
+        return drafting.record_version(drafting.stage_record(self.stage))
+
+    def get_initial(self):
+        record = drafting.stage_record(self.stage)
+        form_class = self.get_form_class()
+        initial = (
+            {field: getattr(record, field) for field in form_class.record_fields} if record else {}
+        )
+        return {**initial, "version": self.current_version()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"{Step(self.stage.step).label} details", back=stage_url(self.stage), **kwargs
+        )
+
+    def perform(self, form):
+        return drafting.stage_details_save(
+            stage=self.stage,
+            by=self.request.user,
+            version=form.cleaned_data["version"],
+            values={field: form.cleaned_data[field] for field in form.record_fields},
+        )
+
+    def get_success_url(self):
+        return stage_url(self.stage)
+
+
+class CouncilPositionsView(StaleEditMixin, StageMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = CouncilPositionsForm
+    success_message = "Council positions saved."
+    version_field = "version"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.stage.step != Step.CONSULTATION:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def forbidden(self):
+        return bool(workflow.edit_blockers(self.stage, self.request.user))
+
+    def current_version(self):
+        return drafting.council_positions_version(self.proposal)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "councils": self.proposal.pcc.local_authorities.all()}
+
+    def get_initial(self):
+        initial = {"version": self.current_version()}
+        for position in self.proposal.council_positions.all():
+            prefix = f"council_{position.local_authority_id}"
+            initial.update(
+                {
+                    f"{prefix}_position": position.position,
+                    f"{prefix}_stated_on": position.stated_on,
+                    f"{prefix}_evidence": position.evidence,
+                }
+            )
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Councils' positions", back=stage_url(self.stage), **kwargs
+        )
+
+    def perform(self, form):
+        return drafting.council_positions_save(
+            stage=self.stage,
+            positions=form.positions(),
+            version=form.cleaned_data["version"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self):
+        return stage_url(self.stage)
