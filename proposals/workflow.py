@@ -430,6 +430,16 @@ def fire(bound_method, user=None, **kwargs):
     return bound_method(**kwargs)
 
 
+def may_ever(bound_method, user) -> bool:
+    """Whether `user`'s role allows this transition at all, whatever the state now: those who
+    may not are refused outright (403); the rest are told why not now."""
+    instance = bound_method.__self__
+    return any(
+        fsm_transition.has_perm(instance, user)
+        for fsm_transition in bound_method._django_fsm.transitions.values()
+    )
+
+
 def label(bound_method) -> str:
     return bound_method._django_fsm.get_transition(
         bound_method._django_fsm.field.get_state(bound_method.__self__)
@@ -443,7 +453,7 @@ PROPOSAL_ACTIONS = ("withdraw", "suspend", "resume")
 
 
 #: Conditions that decide whether an action belongs on a page at all, not whether it may go yet.
-STRUCTURAL = (pcc_step, home_office_step)
+STRUCTURAL = (pcc_step, home_office_step, proposal_active)
 
 
 def available_actions(obj, user, names) -> list[str]:

@@ -102,6 +102,7 @@ class CommentForm(GovukForm):
         choices=Comment.Visibility.choices,
         widget=forms.RadioSelect,
         initial=Comment.Visibility.EVERYONE,
+        required=False,
     )
 
     def __init__(self, *args, home_office_choice: bool, **kwargs):

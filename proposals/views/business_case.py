@@ -55,12 +55,9 @@ class SectionEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
     form_class = SectionForm
     version_field = "base_revision"
 
-    def dispatch(self, request, *args, **kwargs):
+    def forbidden(self):
         if self.kwargs["section"] not in SECTIONS_BY_FIELD:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def forbidden(self):
         return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
 
     @property

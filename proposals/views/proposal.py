@@ -72,18 +72,22 @@ class ProposalActionView(ProposalMixin, ServiceFormView):
     form_class = ReasonForm
     action = ""
 
+    HEADINGS = {
+        "withdraw": "Withdraw this proposal",
+        "suspend": "Suspend this proposal",
+        "resume": "Resume this proposal",
+    }
+
     def forbidden(self):
-        return self.action not in workflow.available_actions(
-            self.proposal, self.request.user, workflow.PROPOSAL_ACTIONS
-        )
+        return not workflow.may_ever(getattr(self.proposal, self.action), self.request.user)
 
     def get_form_kwargs(self):
-        label = workflow.label(getattr(self.proposal, self.action))
-        return {**super().get_form_kwargs(), "label": "Reasons", "submit": label}
+        return {**super().get_form_kwargs(), "submit": self.HEADINGS[self.action]}
 
     def get_context_data(self, **kwargs):
-        heading = workflow.label(getattr(self.proposal, self.action))
-        return super().get_context_data(heading=heading, back=self.get_success_url(), **kwargs)
+        return super().get_context_data(
+            heading=self.HEADINGS[self.action], back=self.get_success_url(), **kwargs
+        )
 
     def perform(self, form):
         return workflow_services.proposal_transition(
@@ -151,7 +155,7 @@ class CommentCreateView(ProposalMixin, ServiceFormView):
         }
 
     def perform(self, form):
-        visibility = form.cleaned_data.get("visibility", Comment.Visibility.EVERYONE)
+        visibility = form.cleaned_data.get("visibility") or Comment.Visibility.EVERYONE
         return comments.comment_add(
             proposal=self.proposal,
             body=form.cleaned_data["body"],

@@ -1,6 +1,7 @@
 """One stage of a proposal: its page, the workflow's buttons, and the details each step records."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView, View
@@ -37,7 +38,7 @@ class StageDetailView(StageMixin, TemplateView):
         actions = workflow.available_actions(stage, user, workflow.STAGE_ACTIONS)
         editable = not workflow.edit_blockers(stage, user)
         return super().get_context_data(
-            step=Step(stage.step),
+            stage_step=Step(stage.step),
             actions=[(name, workflow.label(getattr(stage, name))) for name in actions],
             missing=workflow.missing_content(stage) if editable else [],
             can_edit=editable,
@@ -65,6 +66,8 @@ class StageActionView(StageMixin, View):
         action = self.kwargs["action"]
         if action not in ACTION_MESSAGES:
             raise Http404
+        if not workflow.may_ever(getattr(self.stage, action), request.user):
+            raise PermissionDenied
         try:
             workflow_services.stage_transition(stage=self.stage, action=action, by=request.user)
         except workflow.TransitionRefused as refusal:
@@ -81,9 +84,7 @@ class StageReturnView(StageMixin, ServiceFormView):
     success_message = "Stage returned to the PCC with your reasons."
 
     def forbidden(self):
-        return "return_to_pcc" not in workflow.available_actions(
-            self.stage, self.request.user, workflow.STAGE_ACTIONS
-        )
+        return not workflow.may_ever(self.stage.return_to_pcc, self.request.user)
 
     def get_form_kwargs(self):
         return {
@@ -116,6 +117,8 @@ class SignOffView(StageMixin, View):
     """The PCC signatory signs off the submission to the Home Secretary (POST)."""
 
     def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("proposals.sign_off_submission", self.proposal):
+            raise PermissionDenied
         try:
             workflow_services.submission_sign_off(stage=self.stage, by=request.user)
         except workflow.TransitionRefused as refusal:
@@ -174,12 +177,9 @@ class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):
     success_message = "Saved."
     version_field = "version"
 
-    def dispatch(self, request, *args, **kwargs):
+    def forbidden(self):
         if self.stage.step not in DETAILS_FORMS:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def forbidden(self):
         return bool(workflow.edit_blockers(self.stage, self.request.user))
 
     def get_form_class(self):
@@ -219,12 +219,9 @@ class CouncilPositionsView(StaleEditMixin, StageMixin, ServiceFormView):
     success_message = "Council positions saved."
     version_field = "version"
 
-    def dispatch(self, request, *args, **kwargs):
+    def forbidden(self):
         if self.stage.step != Step.CONSULTATION:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def forbidden(self):
         return bool(workflow.edit_blockers(self.stage, self.request.user))
 
     def current_version(self):

@@ -1,0 +1,162 @@
+"""Every proposal URL — pages, forms, downloads and actions — against every role."""
+
+import pytest
+from django.urls import reverse
+
+from proposals.models import DocumentKind, StageStatus, Step
+from proposals.services import drafting
+
+from .factories import ProposalFactory, attach_document, stage_of
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "essex_staff",
+    "essex_signatory",
+    "sussex_staff",
+    "sussex_signatory",
+    "reviewer",
+    "funding_admin",
+]
+LOGIN = "login"
+# Expected answers per role, in ROLES order.
+READ = [LOGIN, 200, 200, 404, 404, 200, 200]
+DRAFT = [LOGIN, 200, 200, 404, 404, 403, 403]
+REVIEW = [LOGIN, 403, 403, 404, 404, 200, 403]
+NOBODY_NOW = [LOGIN, 403, 403, 404, 404, 403, 403]  # editing a stage that is not open
+
+PAGES = {
+    "detail": READ,
+    "business-case": READ,
+    "check-answers": READ,
+    "revisions": READ,
+    "compare?from=1&to=2": READ,
+    "stage business-case": READ,
+    "stage consultation": READ,
+    "stage submission": READ,
+    "stage independent-assessment": READ,
+    "stage decision": READ,
+    "stage order": READ,
+    "download": READ,
+    "section economy": DRAFT,
+    "duties": DRAFT,
+    "document-upload business-case": DRAFT,
+    "withdraw": DRAFT,
+    "suspend": DRAFT,
+    "stage-return business-case": REVIEW,
+    "due-date business-case": REVIEW,
+    "legal-challenge": REVIEW,
+    "stage-details consultation": NOBODY_NOW,
+    "stage-details decision": NOBODY_NOW,
+    "council-positions consultation": NOBODY_NOW,
+}
+
+# POST actions: expected answers; 302 means the action ran or was explained on the page.
+ACTIONS = {
+    "stage-action business-case submit": [LOGIN, 302, 302, 404, 404, 403, 403],
+    "stage-action business-case approve": [LOGIN, 403, 403, 404, 404, 302, 403],
+    "stage-action business-case revise": [LOGIN, 302, 302, 404, 404, 403, 403],
+    "stage-action decision complete": [LOGIN, 403, 403, 404, 404, 302, 403],
+    "sign-off submission": [LOGIN, 403, 302, 404, 404, 403, 403],
+    "comment": [LOGIN, 302, 302, 404, 404, 302, 403],
+}
+
+
+@pytest.fixture
+def proposal(essex, essex_staff):
+    proposal = ProposalFactory(pcc=essex, title="Essex draft")
+    for number, text in enumerate(["First draft", "Second draft"]):
+        drafting.business_case_section_save(
+            proposal=proposal,
+            section="economy",
+            text=text,
+            base_revision=number,
+            by=essex_staff,
+        )
+    attach_document(stage_of(proposal, Step.BUSINESS_CASE), DocumentKind.BUSINESS_CASE, essex_staff)
+    return proposal
+
+
+def path_for(name: str, proposal) -> str:
+    route, *args = name.split("?")[0].split()
+    if route == "download":
+        document = proposal.documents.get()
+        path = reverse("proposals:document-download", args=[proposal.pk, document.pk])
+    else:
+        path = reverse(f"proposals:{route}", args=[proposal.pk, *args])
+    return path + ("?" + name.split("?")[1] if "?" in name else "")
+
+
+def client_as(request, client_for, role):
+    return client_for(None if role == "anonymous" else request.getfixturevalue(role))
+
+
+def check(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "expected"),
+    [
+        (name, role, expected)
+        for name, row in PAGES.items()
+        for role, expected in zip(ROLES, row, strict=True)
+    ],
+)
+def test_proposal_page_answers_each_role(request, client_for, proposal, name, role, expected):
+    check(client_as(request, client_for, role).get(path_for(name, proposal)), expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "expected"),
+    [
+        (name, role, expected)
+        for name, row in ACTIONS.items()
+        for role, expected in zip(ROLES, row, strict=True)
+    ],
+)
+def test_proposal_action_answers_each_role(request, client_for, proposal, name, role, expected):
+    route, *args = name.split()
+    path = reverse(f"proposals:{route}", args=[proposal.pk, *args])
+    before = list(proposal.stages.order_by("step").values_list("status", flat=True))
+    response = client_as(request, client_for, role).post(path, {"body": "A comment"})
+    check(response, expected)
+    if expected != 302:
+        after = list(proposal.stages.order_by("step").values_list("status", flat=True))
+        assert after == before
+        assert not proposal.comments.exists()
+
+
+def test_pcc_people_do_not_see_home_office_only_comments_or_their_history(
+    client_for, proposal, reviewer, essex_staff
+):
+    from proposals.services.comments import comment_add
+
+    comment_add(
+        proposal=proposal, body="Minister is minded to refuse", home_office_only=True, by=reviewer
+    )
+    staff_page = client_for(essex_staff).get(path_for("detail", proposal)).content.decode()
+    reviewer_page = client_for(reviewer).get(path_for("detail", proposal)).content.decode()
+    assert "Minister is minded to refuse" not in staff_page
+    assert "Minister is minded to refuse" in reviewer_page
+
+
+def test_a_withdrawn_proposal_offers_no_changes_to_anyone(
+    client_for, proposal, essex_staff, reviewer
+):
+    from proposals.services.workflow import proposal_transition
+
+    proposal_transition(proposal=proposal, action="withdraw", by=essex_staff, reason="Stopped")
+    assert client_for(essex_staff).get(path_for("section economy", proposal)).status_code == 403
+    staff_page = client_for(essex_staff).get(path_for("detail", proposal)).content.decode()
+    assert "Add comment" not in staff_page
+    stage_page = client_for(essex_staff).get(path_for("stage business-case", proposal))
+    assert "Submit for review" not in stage_page.content.decode()
+    assert stage_of(proposal, Step.BUSINESS_CASE).status == StageStatus.IN_PROGRESS
+    reviewer_page = client_for(reviewer).get(path_for("detail", proposal)).content.decode()
+    assert "Flag a legal challenge" not in reviewer_page

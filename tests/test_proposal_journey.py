@@ -1,0 +1,327 @@
+"""A proposal walked from a new draft to transferred through the pages, as people would."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from proposals.models import (
+    BUSINESS_CASE_SECTIONS,
+    CollaborationDuty,
+    Proposal,
+    ProposalStatus,
+    StageStatus,
+    Step,
+)
+from proposals.services.drafting import STALE_EDIT
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+
+
+def url(name, proposal, *args):
+    return reverse(f"proposals:{name}", args=[proposal.pk, *args])
+
+
+def date_fields(name, day: date) -> dict:
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
+
+def ok(response):
+    """A form post that worked redirects; one that did not shows its errors."""
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response
+
+
+class People:
+    def __init__(self, client_for, staff, signatory, reviewer):
+        self.staff = client_for(staff)
+        self.signatory = client_for(signatory)
+        self.reviewer = client_for(reviewer)
+
+
+@pytest.fixture
+def people(client_for, essex_staff, essex_signatory, reviewer):
+    return People(client_for, essex_staff, essex_signatory, reviewer)
+
+
+def create_proposal(people, essex) -> Proposal:
+    ok(
+        people.staff.post(
+            reverse("proposals:create"),
+            {
+                "title": "Essex: PCC to become the fire and rescue authority",
+                "governance_model": "governance",
+                "fire_authorities": [essex.fire_authorities.get().pk],
+            },
+        )
+    )
+    return Proposal.objects.get(title="Essex: PCC to become the fire and rescue authority")
+
+
+def upload(client, proposal, step, kind, name="document.pdf"):
+    return ok(
+        client.post(
+            url("document-upload", proposal, step.slug),
+            {
+                "kind": kind,
+                "file": SimpleUploadedFile(name, PDF),
+            },
+        )
+    )
+
+
+def write_business_case(people, proposal):
+    for number, section in enumerate(BUSINESS_CASE_SECTIONS):
+        ok(
+            people.staff.post(
+                url("section", proposal, section.field),
+                {
+                    "text": f"Our case on {section.label.lower()}.",
+                    "base_revision": number,
+                },
+            )
+        )
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+    ok(
+        people.staff.post(
+            url("duties", proposal),
+            {
+                f"duty_{duty.pk}": "We review collaboration every quarter.",
+                "base_revision": len(BUSINESS_CASE_SECTIONS),
+            },
+        )
+    )
+    upload(people.staff, proposal, Step.BUSINESS_CASE, "business_case", "Business case.pdf")
+
+
+def stage_status(proposal, step):
+    return proposal.stages.get(step=step).status
+
+
+def run_consultation(people, proposal, essex, objecting=()):
+    step = Step.CONSULTATION.slug
+    ok(
+        people.staff.post(
+            url("stage-details", proposal, step),
+            {
+                **date_fields("starts_on", date(2017, 2, 16)),
+                **date_fields("ends_on", date(2017, 5, 10)),
+                "responses_received": "1200",
+                "summary": "Most agreed.",
+                "version": "",
+            },
+        )
+    )
+    positions = {"version": ""}
+    for council in essex.local_authorities.all():
+        prefix = f"council_{council.pk}"
+        positions[f"{prefix}_position"] = "objects" if council.name in objecting else "supports"
+        positions.update(date_fields(f"{prefix}_stated_on", date(2017, 5, 1)))
+        positions[f"{prefix}_evidence"] = "Council resolution"
+    ok(people.staff.post(url("council-positions", proposal, step), positions))
+    upload(people.staff, proposal, Step.CONSULTATION, "consultation_report")
+    ok(people.staff.post(url("stage-action", proposal, step, "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, step, "approve")))
+
+
+def submit_to_home_secretary(people, proposal):
+    step = Step.SUBMISSION.slug
+    ok(people.signatory.post(url("sign-off", proposal, step)))
+    ok(people.staff.post(url("stage-action", proposal, step, "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, step, "approve")))
+
+
+def decide_and_order(people, proposal, transfer_date):
+    step = Step.DECISION.slug
+    ok(
+        people.reviewer.post(
+            url("stage-details", proposal, step),
+            {
+                "outcome": "approved",
+                **date_fields("decided_on", date(2017, 7, 25)),
+                "summary": "Approved.",
+                "version": "",
+            },
+        )
+    )
+    upload(people.reviewer, proposal, Step.DECISION, "decision_letter")
+    ok(people.reviewer.post(url("stage-action", proposal, step, "complete")))
+    step = Step.ORDER.slug
+    ok(
+        people.reviewer.post(
+            url("stage-details", proposal, step),
+            {
+                "si_number": "2017/864",
+                **date_fields("made_on", date(2017, 9, 6)),
+                **date_fields("laid_on", date(2017, 9, 8)),
+                **date_fields("in_force_on", transfer_date),
+                **date_fields("transfer_date", transfer_date),
+                "version": "",
+            },
+        )
+    )
+    ok(people.reviewer.post(url("stage-action", proposal, step, "complete")))
+
+
+def test_a_proposal_walks_from_draft_to_transferred_without_objection(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    check = people.staff.get(url("check-answers", proposal)).content.decode()
+    assert "Our case on economy." in check
+    assert "Submit for review" in check
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(
+        people.reviewer.post(
+            url("stage-return", proposal, "business-case"),
+            {"reason": "Please cost the single employer option."},
+        )
+    )
+    stage_page = people.staff.get(url("stage", proposal, "business-case")).content.decode()
+    assert "Please cost the single employer option." in stage_page
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "revise")))
+    ok(
+        people.staff.post(
+            url("section", proposal, "financial_case"),
+            {"text": "Single employer costed at £1.2m.", "base_revision": 8},
+        )
+    )
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    assert stage_status(proposal, Step.CONSULTATION) == StageStatus.IN_PROGRESS
+
+    run_consultation(people, proposal, essex)
+    submit_to_home_secretary(people, proposal)
+    assert stage_status(proposal, Step.INDEPENDENT_ASSESSMENT) == StageStatus.SKIPPED
+    decide_and_order(people, proposal, transfer_date=date(2017, 10, 1))
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.TRANSFERRED
+    page = people.staff.get(url("detail", proposal)).content.decode()
+    for line in [
+        "Proposal created",
+        "Business case submitted for review",
+        "Business case returned to the PCC",
+        "Please cost the single employer option.",
+        "Independent assessment skipped",
+        "Submission signed off by the PCC signatory",
+        "Fire governance transferred",
+        "Document uploaded",
+    ]:
+        assert line in page, line
+
+
+def test_an_objection_makes_the_home_office_assess_before_deciding(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    run_consultation(people, proposal, essex, objecting=["Thurrock Council"])
+    submit_to_home_secretary(people, proposal)
+    assert stage_status(proposal, Step.INDEPENDENT_ASSESSMENT) == StageStatus.IN_PROGRESS
+    step = Step.INDEPENDENT_ASSESSMENT.slug
+    refused = people.reviewer.post(url("stage-action", proposal, step, "complete"), follow=True)
+    assert "the independent assessment document" in refused.content.decode()
+    ok(
+        people.reviewer.post(
+            url("stage-details", proposal, step),
+            {
+                "assessor": "CIPFA",
+                **date_fields("commissioned_on", date(2017, 11, 1)),
+                **date_fields("reported_on", date(2017, 12, 1)),
+                "summary": "Meets the tests.",
+                "version": "",
+            },
+        )
+    )
+    upload(people.reviewer, proposal, Step.INDEPENDENT_ASSESSMENT, "assessment")
+    ok(people.reviewer.post(url("stage-action", proposal, step, "complete")))
+    decide_and_order(people, proposal, transfer_date=date(2018, 8, 1))
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.TRANSFERRED
+
+
+def test_a_refused_submission_lists_what_is_missing(people, essex):
+    proposal = create_proposal(people, essex)
+    response = people.staff.post(
+        url("stage-action", proposal, "business-case", "submit"), follow=True
+    )
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "the business case document" in page
+
+
+def test_a_stale_section_save_is_refused_and_keeps_the_text(people, essex):
+    proposal = create_proposal(people, essex)
+    ok(
+        people.signatory.post(
+            url("section", proposal, "economy"), {"text": "Signatory's words", "base_revision": 0}
+        )
+    )
+    response = people.staff.post(
+        url("section", proposal, "economy"), {"text": "Staff words", "base_revision": 0}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert STALE_EDIT.split(".")[0] in page
+    assert "Staff words" in page
+    assert "Signatory&#x27;s words" in page
+    assert proposal.revisions.get().economy == "Signatory's words"
+    ok(
+        people.staff.post(
+            url("section", proposal, "economy"), {"text": "Staff words", "base_revision": 1}
+        )
+    )
+
+
+def test_bad_dates_are_answered_by_the_field_and_the_input_kept(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    response = people.staff.post(
+        url("stage-details", proposal, "consultation"),
+        {
+            **date_fields("starts_on", date(2017, 5, 10)),
+            **date_fields("ends_on", date(2017, 2, 1)),
+            "responses_received": "lots",
+            "summary": "Kept summary",
+            "version": "",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The consultation must end on or after the day it starts" in page
+    assert "Enter the number of responses, as a whole number" in page
+    assert "Kept summary" in page
+
+
+def test_revisions_can_be_compared_side_by_side(people, essex):
+    proposal = create_proposal(people, essex)
+    ok(
+        people.staff.post(
+            url("section", proposal, "economy"),
+            {"text": "Savings of two million pounds", "base_revision": 0},
+        )
+    )
+    ok(
+        people.staff.post(
+            url("section", proposal, "economy"),
+            {"text": "Savings of three million pounds", "base_revision": 1},
+        )
+    )
+    page = people.staff.get(url("compare", proposal), {"from": 1, "to": 2}).content.decode()
+    assert '<del class="app-diff-removed">two</del>' in page
+    assert '<ins class="app-diff-added">three</ins>' in page
+    assert people.staff.get(url("compare", proposal), {"from": 1, "to": 9}).status_code == 404
+
+
+def test_the_review_queue_lists_submitted_stages_oldest_first(people, essex):
+    first = create_proposal(people, essex)
+    write_business_case(people, first)
+    ok(people.staff.post(url("stage-action", first, "business-case", "submit")))
+    page = people.reviewer.get(reverse("proposals:review-queue")).content.decode()
+    assert first.title in page
+    assert "1 submitted stage" in page
