@@ -502,3 +502,19 @@ def test_home_office_only_comments_are_kept_from_pccs(proposal, reviewer, essex_
         )
     event = proposal.audit_events.get(action="comment.added")
     assert event.home_office_only
+
+
+def test_the_daily_transfer_check_is_scheduled_and_transfers_due_proposals(walk, reviewer):
+    from django_celery_beat.models import PeriodicTask
+
+    from proposals.tasks import transfer_due_proposals
+
+    task = PeriodicTask.objects.get(task="proposals.tasks.transfer_due_proposals")
+    assert (task.crontab.hour, task.crontab.minute) == ("0", "5")
+    assert str(task.crontab.timezone) == "Europe/London"
+    proposal = walk(through=Step.SUBMISSION)
+    record_decision(proposal, reviewer, "approved")
+    act(proposal, Step.DECISION, "complete", reviewer)
+    record_order(proposal, reviewer, timezone.localdate() + timedelta(days=1))
+    act(proposal, Step.ORDER, "complete", reviewer)
+    assert transfer_due_proposals.apply().get() == 0
