@@ -44,7 +44,11 @@ class ProposalCreateForm(GovukForm):
         super().__init__(*args, **kwargs)
 
     def adjust_fields(self):
-        self.fields["fire_authorities"].queryset = self.pcc.fire_authorities.all()
+        authorities = self.pcc.fire_authorities.all()
+        self.fields["fire_authorities"].queryset = authorities
+        if len(authorities) == 1:
+            # Most PCCs have one fire and rescue authority: nothing to choose.
+            self.fields["fire_authorities"].initial = list(authorities)
 
 
 class SectionForm(GovukForm):

@@ -15,6 +15,7 @@ from ..models import (
     CouncilPosition,
     Decision,
     DutyEvidence,
+    GovernanceModel,
     Proposal,
     Stage,
     StageStatus,
@@ -66,7 +67,7 @@ def proposal_create(*, pcc, title: str, governance_model: str, fire_authorities,
         proposal=proposal,
         after={
             "title": title,
-            "governance_model": governance_model,
+            "governance_model": GovernanceModel(governance_model).label,
             "fire_authorities": [authority.name for authority in fire_authorities],
         },
     )

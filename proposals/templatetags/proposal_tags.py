@@ -82,7 +82,7 @@ EVENT_TITLES = {
     "stage.complete": "{stage} completed",
     "stage.sign_off": "Submission signed off by the PCC signatory",
     "stage.due_date": "{stage} due date changed",
-    "business_case.saved": "Business case section saved",
+    "business_case.saved": "Business case: {section} saved",
     "business_case.duties_saved": "Collaboration duties saved",
     "consultation.saved": "Consultation details saved",
     "council_position.saved": "Council position recorded",
@@ -92,13 +92,27 @@ EVENT_TITLES = {
     "document.uploaded": "Document uploaded",
     "comment.added": "Comment added",
 }
-HIDDEN_CHANGE_KEYS = {"stage"}
+HIDDEN_CHANGE_KEYS = {"stage", "section"}
 
 
 @register.simple_tag
 def event_title(event):
-    stage = event.after.get("stage") or event.before.get("stage") or "Stage"
-    return EVENT_TITLES.get(event.action, event.action).format(stage=stage)
+    def named(key, default):
+        return event.after.get(key) or event.before.get(key) or default
+
+    return EVENT_TITLES.get(event.action, event.action).format(
+        stage=named("stage", "Stage"), section=named("section", "section")
+    )
+
+
+@register.filter
+def govuk_datetime(moment):
+    """GOV.UK style: "1 October 2017 at 3:30pm", in Europe/London."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @register.simple_tag
