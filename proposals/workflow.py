@@ -42,12 +42,42 @@ def council_position_missing(council) -> str:
     return f"the position of {council.name}"
 
 
-def missing_content(stage) -> list[str]:
-    """What `stage` still lacks before it can be submitted or completed, in words for the user."""
+@dataclass(frozen=True)
+class Requirement:
+    """What a step needs: its details record complete, and a document of one kind."""
+
+    record: str | None  # the details record's name on Proposal (see services.drafting)
+    record_missing: str
+    document: str
+    document_missing: str
+
+
+def _requirements():
     from .models import DocumentKind
 
+    return {
+        Step.BUSINESS_CASE: Requirement(
+            None, "", DocumentKind.BUSINESS_CASE, BUSINESS_CASE_DOCUMENT
+        ),
+        Step.CONSULTATION: Requirement(
+            "consultation",
+            CONSULTATION_DETAILS,
+            DocumentKind.CONSULTATION_REPORT,
+            CONSULTATION_REPORT,
+        ),
+        Step.INDEPENDENT_ASSESSMENT: Requirement(
+            "assessment", ASSESSMENT_DETAILS, DocumentKind.ASSESSMENT, ASSESSMENT_DOCUMENT
+        ),
+        Step.DECISION: Requirement(
+            "decision", DECISION_DETAILS, DocumentKind.DECISION_LETTER, DECISION_LETTER
+        ),
+        Step.ORDER: Requirement("order", ORDER_DETAILS, "", ""),
+    }
+
+
+def missing_content(stage) -> list[str]:
+    """What `stage` still lacks before it can be submitted or completed, in words for the user."""
     proposal = stage.proposal
-    documents = {document.kind for document in stage.documents.all()}
     missing = []
     if stage.step == Step.BUSINESS_CASE:
         # FRSA 2004 Sch A1 para 1: the case must address economy, efficiency and effectiveness,
@@ -56,36 +86,22 @@ def missing_content(stage) -> list[str]:
         missing += [section.label.lower() for section in revision_sections_missing(revision)]
         if revision is None or not revision.duty_evidence.exists():
             missing.append(DUTIES_ADDRESSED)
-        if DocumentKind.BUSINESS_CASE not in documents:
-            missing.append(BUSINESS_CASE_DOCUMENT)
-    elif stage.step == Step.CONSULTATION:
-        consultation = getattr(proposal, "consultation", None)
-        if not consultation or not consultation.is_complete:
-            missing.append(CONSULTATION_DETAILS)
+    if stage.step == Step.CONSULTATION:
         stated = set(proposal.council_positions.values_list("local_authority_id", flat=True))
         missing += [
             council_position_missing(council)
             for council in proposal.pcc.local_authorities.all()
             if council.pk not in stated
         ]
-        if DocumentKind.CONSULTATION_REPORT not in documents:
-            missing.append(CONSULTATION_REPORT)
-    elif stage.step == Step.INDEPENDENT_ASSESSMENT:
-        assessment = getattr(proposal, "assessment", None)
-        if not assessment or not assessment.is_complete:
-            missing.append(ASSESSMENT_DETAILS)
-        if DocumentKind.ASSESSMENT not in documents:
-            missing.append(ASSESSMENT_DOCUMENT)
-    elif stage.step == Step.DECISION:
-        decision = getattr(proposal, "decision", None)
-        if not decision or not decision.is_final:
-            missing.append(DECISION_DETAILS)
-        if DocumentKind.DECISION_LETTER not in documents:
-            missing.append(DECISION_LETTER)
-    elif stage.step == Step.ORDER:
-        order = getattr(proposal, "order", None)
-        if not order or not order.is_complete:
-            missing.append(ORDER_DETAILS)
+    requirement = _requirements().get(stage.step)
+    if requirement is None:
+        return missing
+    if requirement.record:
+        record = getattr(proposal, requirement.record, None)
+        if record is None or not record.is_complete:
+            missing.insert(0, requirement.record_missing)
+    if requirement.document and not stage.documents.filter(kind=requirement.document).exists():
+        missing.append(requirement.document_missing)
     return missing
 
 

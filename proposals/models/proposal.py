@@ -10,6 +10,17 @@ from .base import TimeStampedModel, source_url_field
 from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
 from .reference import FireAuthority, LocalAuthority, Pcc
 
+
+def dates_in_order(name: str, earlier: str, later: str) -> models.CheckConstraint:
+    """When both dates are known, `later` is not before `earlier`."""
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
+        | Q(**{f"{later}__gte": models.F(earlier)}),
+    )
+
+
 FINISHED_PROPOSAL_STATUSES = (
     ProposalStatus.WITHDRAWN,
     ProposalStatus.TRANSFERRED,
@@ -146,12 +157,7 @@ class Consultation(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                name="consultation_ends_after_it_starts",
-                condition=Q(starts_on__isnull=True)
-                | Q(ends_on__isnull=True)
-                | Q(ends_on__gte=models.F("starts_on")),
-            ),
+            dates_in_order("consultation_ends_after_it_starts", "starts_on", "ends_on"),
         ]
 
     def __str__(self):
@@ -212,7 +218,7 @@ class Decision(TimeStampedModel):
         return f"{self.get_outcome_display()}: {self.proposal}"
 
     @property
-    def is_final(self) -> bool:
+    def is_complete(self) -> bool:
         """Approved or rejected, with a date: a deferral keeps the decision stage open."""
         return self.outcome != self.Outcome.DEFERRED and self.decided_on is not None
 
@@ -230,18 +236,8 @@ class StatutoryOrder(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                name="order_laid_after_made",
-                condition=Q(laid_on__isnull=True)
-                | Q(made_on__isnull=True)
-                | Q(laid_on__gte=models.F("made_on")),
-            ),
-            models.CheckConstraint(
-                name="order_in_force_after_made",
-                condition=Q(in_force_on__isnull=True)
-                | Q(made_on__isnull=True)
-                | Q(in_force_on__gte=models.F("made_on")),
-            ),
+            dates_in_order("order_laid_after_made", "made_on", "laid_on"),
+            dates_in_order("order_in_force_after_made", "made_on", "in_force_on"),
         ]
 
     def __str__(self):
@@ -272,11 +268,8 @@ class Assessment(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                name="assessment_reported_after_commissioned",
-                condition=Q(commissioned_on__isnull=True)
-                | Q(reported_on__isnull=True)
-                | Q(reported_on__gte=models.F("commissioned_on")),
+            dates_in_order(
+                "assessment_reported_after_commissioned", "commissioned_on", "reported_on"
             ),
         ]
 
