@@ -40,6 +40,18 @@ class User(AbstractUser):
         help_text="Required for PCC staff and signatories; empty for Home Office roles.",
     )
 
+    early_reminders = models.BooleanField(
+        default=True,
+        help_text="E-mail reminders before a due date. Overdue reminders always go.",
+    )
+    calendar_token = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Secret in the address of this person's deadlines calendar; empty when off.",
+    )
+
     objects = PortalUserManager()
 
     class Meta:
