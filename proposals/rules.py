@@ -3,6 +3,8 @@
 Scoping of lists and pages to a user's own PCC is done by QuerySet `visible_to(user)`, so
 another PCC's pages answer 404 and nothing leaks; these predicates decide actions and pages.
 What must hold of a stage before it moves (content complete, not paused) is in workflow.py.
+Code checks these with `rules.has_perm(name, user, obj)`, not `user.has_perm`, so a Django
+superuser (a site admin) gets no silent bypass: least privilege holds for every role.
 """
 
 import rules
@@ -58,3 +60,7 @@ rules.add_perm("proposals.review_proposal", is_reviewer)
 rules.add_perm("proposals.comment_on_proposal", is_reviewer | is_member_for_proposal)
 rules.add_perm("proposals.comment_home_office_only", is_reviewer)
 rules.add_perm("proposals.see_home_office_comments", is_home_office)
+# Money: only funding admins change it; the Home Office sees all of it, PCC people their own.
+rules.add_perm("proposals.change_funding", is_funding_admin)
+rules.add_perm("proposals.view_funding", is_home_office | is_pcc_member)
+rules.add_perm("proposals.view_pcc_funding", is_home_office | is_member_of_pcc)

@@ -1,43 +1,47 @@
 """Reads for pages and dashboards. Each runs a fixed number of queries whatever the data size."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import rules
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from .models import (
+    CLOSED_STAGE_STATUSES,
     Allocation,
+    AuditEvent,
     BusinessCaseRevision,
+    CollaborationDuty,
     Comment,
     DutyEvidence,
+    Fund,
     Pcc,
     Proposal,
+    ProposalStatus,
     Stage,
     StageStatus,
 )
-
-#: How many proposals per PCC the overview shows before linking to the PCC's own page.
-OVERVIEW_PROPOSALS_PER_PCC = 5
+from .models.choices import OPEN_STAGE_STATUSES
 
 
 def _proposals_with_stages(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(
         Prefetch("stages", queryset=Stage.objects.order_by("step")),
         "fire_authorities",
-    )
-
-
-def pcc_overview(*, user) -> QuerySet:
-    """The nine PCCs (as far as `user` may see), each with its most recently active proposals.
-
-    Each PCC carries `proposal_count` and `recent_proposals` (newest first, at most
-    OVERVIEW_PROPOSALS_PER_PCC, stages prefetched in step order).
-    """
-    recent = _proposals_with_stages(Proposal.objects.order_by("-updated_at", "-pk"))[
-        :OVERVIEW_PROPOSALS_PER_PCC
-    ]
-    return (
-        Pcc.objects.visible_to(user)
-        .annotate(proposal_count=Count("proposals"))
-        .prefetch_related(Prefetch("proposals", queryset=recent, to_attr="recent_proposals"))
-        .order_by("name")
     )
 
 
@@ -60,21 +64,17 @@ def pcc_profile(*, slug: str, user) -> Pcc:
     )
 
 
-def proposal_stages(*, proposal: Proposal) -> list[Stage]:
-    return list(proposal.stages.order_by("step"))
-
-
 def proposal_history(*, proposal: Proposal, user) -> QuerySet:
     """The proposal's audit trail, newest first; Home Office-only entries hidden from PCCs."""
     events = proposal.audit_events.select_related("actor").order_by("-created_at", "-pk")
-    if not user.has_perm("proposals.see_home_office_comments"):
+    if not rules.has_perm("proposals.see_home_office_comments", user):
         events = events.filter(home_office_only=False)
     return events
 
 
 def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
     comments = proposal.comments.select_related("author", "stage")
-    if not user.has_perm("proposals.see_home_office_comments"):
+    if not rules.has_perm("proposals.see_home_office_comments", user):
         comments = comments.filter(visibility=Comment.Visibility.EVERYONE)
     return comments
 
@@ -106,3 +106,229 @@ def revision_pair(*, proposal: Proposal, older: int, newer: int):
     if older not in revisions or newer not in revisions:
         raise BusinessCaseRevision.DoesNotExist
     return revisions[older], revisions[newer]
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    pcc: Pcc
+    allocation: Allocation | None
+    allocated: Decimal
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.paid
+
+
+@dataclass(frozen=True)
+class FundingSummary:
+    fund: Fund
+    rows: list[FundingRow]
+    allocated: Decimal
+    paid: Decimal
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.fund.total - self.allocated
+
+    @property
+    def remaining(self) -> Decimal:
+        """What is left of the fund: everything not yet paid out."""
+        return self.fund.total - self.paid
+
+
+def the_fund() -> Fund:
+    return Fund.objects.order_by("pk").first()
+
+
+def funding_summary(*, user) -> FundingSummary:
+    """Each PCC's allocation, payments and balance (PCC people see only their own PCC), and
+    the fund's totals across all PCCs. Three queries whatever the number of payments."""
+    fund = the_fund()
+    allocations = {
+        allocation.pcc_id: allocation
+        for allocation in Allocation.objects.filter(fund=fund).annotate(
+            paid=Coalesce(Sum("payments__amount"), Decimal("0.00"))
+        )
+    }
+    rows = [
+        FundingRow(
+            pcc=pcc,
+            allocation=allocations.get(pcc.pk),
+            allocated=allocations[pcc.pk].amount if pcc.pk in allocations else Decimal("0.00"),
+            paid=allocations[pcc.pk].paid if pcc.pk in allocations else Decimal("0.00"),
+        )
+        for pcc in Pcc.objects.visible_to(user).order_by("name")
+    ]
+    return FundingSummary(
+        fund=fund,
+        rows=rows,
+        allocated=sum((a.amount for a in allocations.values()), Decimal("0.00")),
+        paid=sum((a.paid for a in allocations.values()), Decimal("0.00")),
+    )
+
+
+def allocation_history(*, allocation: Allocation | None) -> QuerySet:
+    """Every change to an allocation and every payment against it, newest first."""
+    if allocation is None:
+        return AuditEvent.objects.none()
+    return (
+        AuditEvent.objects.filter(
+            object_type=Allocation._meta.label_lower, object_id=str(allocation.pk)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class StageCell:
+    """One cell of the overview: a stage's status and how far it is from its due date."""
+
+    stage: Stage
+    today: date
+
+    @property
+    def days_to_due(self) -> int | None:
+        if self.stage.due_date is None or self.stage.is_closed:
+            return None
+        return (self.stage.due_date - self.today).days
+
+    @property
+    def due_text(self) -> str:
+        days = self.days_to_due
+        if days is None:
+            return ""
+        if days == 0:
+            return "Due today"
+        if days > 0:
+            return f"Due in {days} day{'s' if days != 1 else ''}"
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+    @property
+    def is_overdue(self) -> bool:
+        days = self.days_to_due
+        return days is not None and days < 0 and self.stage.status in OPEN_STAGE_STATUSES
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    pcc: Pcc
+    proposal: Proposal | None
+    proposal_count: int
+    cells: list[StageCell]
+
+
+def _lead_first():
+    """Active proposals first, then the most recently changed."""
+    return [
+        Case(When(status=ProposalStatus.ACTIVE, then=0), default=1),
+        F("updated_at").desc(),
+        F("pk").desc(),
+    ]
+
+
+def overview_matrix(*, proposals: QuerySet, today: date) -> list[MatrixRow]:
+    """The nine PCCs against the six stages: each PCC's lead proposal among `proposals`
+    (its active one, else its latest) and how many it has. Three queries."""
+    per_pcc = proposals.filter(pcc=OuterRef("pk"))
+    pccs = list(
+        Pcc.objects.annotate(
+            lead_id=Subquery(per_pcc.order_by(*_lead_first()).values("pk")[:1]),
+            matching=Coalesce(
+                Subquery(per_pcc.order_by().values("pcc").annotate(n=Count("pk")).values("n")[:1]),
+                0,
+            ),
+        ).order_by("name")
+    )
+    leads = {
+        proposal.pk: proposal
+        for proposal in Proposal.objects.filter(
+            pk__in=[p.lead_id for p in pccs if p.lead_id]
+        ).prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("step")))
+    }
+    rows = []
+    for pcc in pccs:
+        lead = leads.get(pcc.lead_id)
+        cells = [StageCell(stage, today) for stage in lead.stages.all()] if lead else []
+        rows.append(MatrixRow(pcc=pcc, proposal=lead, proposal_count=pcc.matching, cells=cells))
+    return rows
+
+
+def overview_counts(*, proposals: QuerySet, today: date) -> dict:
+    """Overdue stages and stages awaiting review among `proposals` (active ones)."""
+    stages = Stage.objects.filter(proposal__in=proposals.filter(status=ProposalStatus.ACTIVE))
+    return stages.aggregate(
+        overdue=Count("pk", filter=Q(status__in=OPEN_STAGE_STATUSES, due_date__lt=today)),
+        awaiting_review=Count("pk", filter=Q(status=StageStatus.SUBMITTED)),
+    )
+
+
+def stages_reached(*, proposals: QuerySet) -> dict:
+    """For each PCC, how many of `proposals` are at each step (7 = every stage closed)."""
+    current_step = Coalesce(
+        Min("stages__step", filter=~Q(stages__status__in=CLOSED_STAGE_STATUSES)), 7
+    )
+    counts = (
+        proposals.order_by()
+        .annotate(current_step=current_step)
+        .values("pcc__name", "current_step")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    reached = {}
+    for row in counts:
+        reached.setdefault(row["pcc__name"], {})[row["current_step"]] = row["n"]
+    return reached
+
+
+def recent_activity(*, limit: int = 10) -> QuerySet:
+    return (
+        AuditEvent.objects.select_related("actor", "proposal__pcc")
+        .filter(proposal__isnull=False)
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def duties_with_evidence(*, user) -> QuerySet:
+    """The Act's duties, each with `current_evidence`: how the latest revision of each
+    proposal the user may see addresses it."""
+    latest_number = (
+        BusinessCaseRevision.objects.filter(proposal=OuterRef("revision__proposal"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    evidence = (
+        DutyEvidence.objects.filter(revision__proposal__in=Proposal.objects.visible_to(user))
+        .annotate(latest_number=Subquery(latest_number))
+        .filter(revision__number=F("latest_number"))
+        .select_related("revision__proposal__pcc")
+        .order_by("revision__proposal__pcc__name", "revision__proposal__title")
+    )
+    return CollaborationDuty.objects.prefetch_related(
+        Prefetch("evidence", queryset=evidence, to_attr="current_evidence")
+    )
+
+
+def upcoming_deadlines(*, proposals: QuerySet, limit: int | None = 10) -> QuerySet:
+    """Open stages with due dates among active `proposals`, soonest first."""
+    stages = (
+        Stage.objects.filter(
+            proposal__in=proposals.filter(status=ProposalStatus.ACTIVE),
+            status__in=OPEN_STAGE_STATUSES,
+            due_date__isnull=False,
+        )
+        .select_related("proposal__pcc")
+        .order_by("due_date", "pk")
+    )
+    return stages[:limit] if limit else stages
+
+
+def returned_stages(*, proposals: QuerySet) -> QuerySet:
+    return (
+        Stage.objects.filter(
+            proposal__in=proposals.filter(status=ProposalStatus.ACTIVE),
+            status=StageStatus.RETURNED,
+        )
+        .select_related("proposal")
+        .order_by("proposal__title", "step")
+    )

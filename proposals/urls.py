@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import business_case, documents, pages, proposal, stage
+from .views import business_case, documents, funding, pages, proposal, stage
 
 app_name = "proposals"
 
@@ -9,6 +9,23 @@ STAGE = PROPOSAL + "stages/<slug:step>/"
 
 urlpatterns = [
     path("overview/", pages.OverviewView.as_view(), name="overview"),
+    path("overview/proposals.csv", pages.OverviewCsvView.as_view(), name="overview-csv"),
+    path("duties/", pages.DutiesView.as_view(), name="duties-list"),
+    path("calendar/", pages.CalendarView.as_view(), name="calendar"),
+    path("calendar/<str:token>.ics", pages.CalendarFeedView.as_view(), name="calendar-feed"),
+    path("funding/", funding.FundingView.as_view(), name="funding"),
+    path("funding/funding.csv", funding.FundingCsvView.as_view(), name="funding-csv"),
+    path("funding/<slug:slug>/", funding.PccFundingView.as_view(), name="pcc-funding"),
+    path(
+        "funding/<slug:slug>/allocation/",
+        funding.AllocationEditView.as_view(),
+        name="allocation-edit",
+    ),
+    path(
+        "funding/<slug:slug>/payments/new/",
+        funding.PaymentCreateView.as_view(),
+        name="payment-create",
+    ),
     path("review/", pages.ReviewQueueView.as_view(), name="review-queue"),
     path("pccs/<slug:slug>/", pages.PccView.as_view(), name="pcc"),
     path("proposals/new/", proposal.ProposalCreateView.as_view(), name="create"),
@@ -39,6 +56,7 @@ urlpatterns = [
         name="section",
     ),
     path(PROPOSAL + "revisions/", business_case.RevisionsView.as_view(), name="revisions"),
+    path(PROPOSAL + "history.csv", proposal.HistoryCsvView.as_view(), name="history-csv"),
     path(PROPOSAL + "revisions/compare/", business_case.CompareView.as_view(), name="compare"),
     path(STAGE, stage.StageDetailView.as_view(), name="stage"),
     path(STAGE + "return/", stage.StageReturnView.as_view(), name="stage-return"),

@@ -17,6 +17,7 @@ council objects. Services (proposals/services/workflow.py) save, audit and apply
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import rules
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -193,11 +194,11 @@ no_council_objects = Guard(
 
 
 def may_draft(stage, user) -> bool:
-    return user.has_perm("proposals.draft_proposal", stage.proposal)
+    return rules.has_perm("proposals.draft_proposal", user, stage.proposal)
 
 
 def may_review(stage, user) -> bool:
-    return user.has_perm("proposals.review_proposal", stage.proposal)
+    return rules.has_perm("proposals.review_proposal", user, stage.proposal)
 
 
 # --- 3. Stage transitions -----------------------------------------------------------------------
@@ -316,7 +317,7 @@ def decision_rejected(proposal) -> bool:
 
 
 def may_draft_proposal(proposal, user) -> bool:
-    return user.has_perm("proposals.draft_proposal", proposal)
+    return rules.has_perm("proposals.draft_proposal", user, proposal)
 
 
 class ProposalWorkflow(ConcurrentTransitionMixin, models.Model):
@@ -392,9 +393,9 @@ def edit_blockers(stage, user) -> list[str]:
     is in progress (a returned stage is revised first) and the proposal is active.
     """
     if Step(stage.step).is_pcc_step:
-        if not user.has_perm("proposals.draft_proposal", stage.proposal):
+        if not rules.has_perm("proposals.draft_proposal", user, stage.proposal):
             return [ONLY_PCC_PEOPLE]
-    elif not user.has_perm("proposals.review_proposal", stage.proposal):
+    elif not rules.has_perm("proposals.review_proposal", user, stage.proposal):
         return [ONLY_REVIEWERS]
     if not proposal_active(stage):
         return [proposal_active.explain(stage)]

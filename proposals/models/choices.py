@@ -60,3 +60,5 @@ class StageStatus(models.TextChoices):
 
 #: Stages in these states need nothing more from anyone.
 CLOSED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.SKIPPED)
+#: Stages in these states wait on the people drafting or recording them (not on review).
+OPEN_STAGE_STATUSES = (StageStatus.IN_PROGRESS, StageStatus.RETURNED)

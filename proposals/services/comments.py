@@ -1,5 +1,6 @@
 """Comments on a proposal: to everyone on it, or kept within the Home Office."""
 
+import rules
 from django.db import transaction
 
 from .. import workflow
@@ -12,9 +13,9 @@ FINISHED = "This proposal is closed: it can no longer be commented on."
 @transaction.atomic
 def comment_add(*, proposal: Proposal, body: str, home_office_only: bool, by) -> Comment:
     """Add a comment as `by`; only reviewers may keep one within the Home Office."""
-    if not by.has_perm("proposals.comment_on_proposal", proposal):
+    if not rules.has_perm("proposals.comment_on_proposal", by, proposal):
         raise workflow.TransitionRefused([workflow.ONLY_PCC_PEOPLE])
-    if home_office_only and not by.has_perm("proposals.comment_home_office_only", proposal):
+    if home_office_only and not rules.has_perm("proposals.comment_home_office_only", by, proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     if proposal.is_finished:
         raise workflow.TransitionRefused([FINISHED])

@@ -9,6 +9,7 @@ completed order whose transfer date has come transfers it.
 
 from datetime import date
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -143,7 +144,7 @@ def proposal_transition(*, proposal: Proposal, action: str, by, reason: str) -> 
 def submission_sign_off(*, stage: Stage, by) -> Stage:
     """The PCC signatory's formal decision to submit the proposal to the Home Secretary."""
     stage = _locked_stage(stage)
-    if not by.has_perm("proposals.sign_off_submission", stage.proposal):
+    if not rules.has_perm("proposals.sign_off_submission", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_SIGNATORY])
     if stage.step != Step.SUBMISSION:
         raise workflow.TransitionRefused([SIGN_OFF_ONLY_SUBMISSION])
@@ -166,7 +167,7 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
 def stage_set_due_date(*, stage: Stage, due_date: date | None, reason: str, by) -> Stage:
     """Set or move a stage's due date (Home Office reviewers), with the reason recorded."""
     stage = _locked_stage(stage)
-    if not by.has_perm("proposals.review_proposal", stage.proposal):
+    if not rules.has_perm("proposals.review_proposal", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     reason = reason.strip()
     if not reason:
@@ -196,7 +197,7 @@ def stage_set_due_date(*, stage: Stage, due_date: date | None, reason: str, by) 
 @transaction.atomic
 def proposal_set_legal_challenge(*, proposal: Proposal, under_challenge: bool, reason: str, by):
     """Flag or clear a legal challenge (Home Office reviewers). A flag pauses the stages."""
-    if not by.has_perm("proposals.review_proposal", proposal):
+    if not rules.has_perm("proposals.review_proposal", by, proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     reason = reason.strip()
     if not reason:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 
@@ -143,3 +145,9 @@ def _shown(value):
 def changed_label(revision):
     section = SECTIONS_BY_FIELD.get(revision.changed)
     return section.label if section else "Collaboration duties"
+
+
+@register.filter
+def pounds_text(amount):
+    """A stored (JSON) amount, which arrives as text, shown as money."""
+    return pounds(Decimal(str(amount))) if amount not in (None, "") else "£0.00"

@@ -1,28 +1,103 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from portal.models import User
+
 from .. import selectors
-from ..models import Pcc
+from ..filters import ProposalFilter
+from ..models import Pcc, Proposal, Stage, Step
+from ..services import calendar
+from .exports import csv_response, deadlines_calendar
 
 PROPOSALS_PER_PAGE = 25
 
 
 class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """The Home Office's picture of all nine PCCs and where each proposal stands."""
+    """The Home Office's picture of all nine PCCs: where each stands, what is late, money."""
 
     permission_required = "proposals.view_overview"
     template_name = "proposals/overview.html"
 
     def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        user = self.request.user
+        filters = ProposalFilter(self.request.GET, queryset=Proposal.objects.visible_to(user))
+        proposals = filters.qs
+        rows = selectors.overview_matrix(proposals=proposals, today=today)
+        reached = selectors.stages_reached(proposals=proposals)
+        pccs = [row.pcc.name for row in rows]
         return super().get_context_data(
-            pccs=selectors.pcc_overview(user=self.request.user),
-            per_pcc=selectors.OVERVIEW_PROPOSALS_PER_PCC,
+            filters=filters,
+            steps=list(Step),
+            rows=rows,
+            counts=selectors.overview_counts(proposals=proposals, today=today),
+            queue=selectors.review_queue(user=user)[:10],
+            today=today,
+            funding=selectors.funding_summary(user=user),
+            activity=selectors.recent_activity(),
+            reached=[
+                (name, [reached.get(name, {}).get(step, 0) for step in range(1, 8)])
+                for name in pccs
+            ],
+            reached_chart=stages_reached_chart(pccs, reached),
+            query=self.request.GET.urlencode(),
             **kwargs,
         )
+
+
+def stages_reached_chart(pccs, reached) -> dict:
+    names = [*(step.label for step in Step), "All stages complete"]
+    return {
+        "labels": pccs,
+        "series": [
+            {"label": name, "data": [reached.get(pcc, {}).get(number, 0) for pcc in pccs]}
+            for number, name in enumerate(names, start=1)
+        ],
+    }
+
+
+class OverviewCsvView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Every proposal the overview's filters select, one row each, with its six stages."""
+
+    permission_required = "proposals.view_overview"
+
+    def get(self, request, *args, **kwargs):
+        filters = ProposalFilter(request.GET, queryset=Proposal.objects.visible_to(request.user))
+        proposals = (
+            filters.qs.select_related("pcc")
+            .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("step")))
+            .order_by("pcc__name", "pk")
+        )
+        header = ["PCC", "Proposal", "Governance model", "Status"]
+        for step in Step:
+            header += [f"{step.label}: status", f"{step.label}: due"]
+
+        def rows():
+            for proposal in proposals.iterator(chunk_size=500):
+                row = [
+                    proposal.pcc.name,
+                    proposal.title,
+                    proposal.get_governance_model_display(),
+                    proposal.get_status_display(),
+                ]
+                for stage in proposal.stages.all():
+                    row += [
+                        stage.get_status_display(),
+                        stage.due_date.isoformat() if stage.due_date else "",
+                    ]
+                yield row
+
+        return csv_response("proposals-overview.csv", header, rows())
 
 
 class PccView(LoginRequiredMixin, TemplateView):
@@ -38,7 +113,15 @@ class PccView(LoginRequiredMixin, TemplateView):
         page = Paginator(selectors.pcc_proposals(pcc=pcc), PROPOSALS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        return super().get_context_data(pcc=pcc, page=page, **kwargs)
+        proposals = Proposal.objects.for_pcc(pcc)
+        return super().get_context_data(
+            pcc=pcc,
+            page=page,
+            deadlines=selectors.upcoming_deadlines(proposals=proposals),
+            returned=selectors.returned_stages(proposals=proposals),
+            today=timezone.localdate(),
+            **kwargs,
+        )
 
 
 class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -52,3 +135,53 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             self.request.GET.get("page")
         )
         return super().get_context_data(page=page, today=timezone.localdate(), **kwargs)
+
+
+class DutiesView(LoginRequiredMixin, TemplateView):
+    """The Act's collaboration duties and how each proposal addresses them."""
+
+    template_name = "proposals/duties.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            duties=selectors.duties_with_evidence(user=self.request.user), **kwargs
+        )
+
+
+class CalendarView(LoginRequiredMixin, TemplateView):
+    """Where people get, replace or turn off the address of their deadlines calendar."""
+
+    template_name = "proposals/calendar.html"
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "revoke":
+            calendar.calendar_token_revoke(user=request.user)
+            messages.success(request, "Your calendar address no longer works.")
+        else:
+            calendar.calendar_token_issue(user=request.user)
+            messages.success(request, "Your calendar has a new address. Any old one has stopped.")
+        return redirect("proposals:calendar")
+
+    def get_context_data(self, **kwargs):
+        token = self.request.user.calendar_token
+        feed = (
+            self.request.build_absolute_uri(reverse("proposals:calendar-feed", args=[token]))
+            if token
+            else ""
+        )
+        return super().get_context_data(feed_url=feed, **kwargs)
+
+
+class CalendarFeedView(View):
+    """The deadlines of the proposals the token's owner may see, as iCalendar. The secret
+    address is the credential, so calendar programs can fetch it without signing in."""
+
+    def get(self, request, token):
+        user = User.objects.filter(calendar_token=token, is_active=True).first()
+        if user is None or not token:
+            raise Http404("No such calendar")
+        stages = selectors.upcoming_deadlines(
+            proposals=Proposal.objects.visible_to(user), limit=None
+        )
+        body = deadlines_calendar(stages, site_url=settings.SITE_URL)
+        return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,9 +1,15 @@
 """A proposal as a whole: creating one, its page, withdrawing or suspending, legal challenges,
 comments."""
 
+import json
+
+import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
+from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from .. import selectors, workflow
@@ -14,6 +20,7 @@ from ..models import Comment
 from ..services import comments, drafting
 from ..services import workflow as workflow_services
 from .base import ProposalMixin, ServiceFormView
+from .exports import csv_response
 
 HISTORY_PER_PAGE = 50
 
@@ -24,7 +31,7 @@ class ProposalCreateView(LoginRequiredMixin, ServiceFormView):
     success_message = "Proposal created. Start with the business case."
 
     def forbidden(self):
-        return not self.request.user.has_perm("proposals.create_proposal")
+        return not rules.has_perm("proposals.create_proposal", self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "pcc": self.request.user.pcc}
@@ -46,17 +53,19 @@ class ProposalDetailView(ProposalMixin, TemplateView):
         history = Paginator(
             selectors.proposal_history(proposal=proposal, user=user), HISTORY_PER_PAGE
         ).get_page(self.request.GET.get("page"))
-        can_comment = user.has_perm("proposals.comment_on_proposal", proposal) and not (
+        can_comment = rules.has_perm("proposals.comment_on_proposal", user, proposal) and not (
             proposal.is_finished
         )
         return super().get_context_data(
             stages=proposal.stages.order_by("step"),
             actions=workflow.available_actions(proposal, user, workflow.PROPOSAL_ACTIONS),
-            can_flag_legal_challenge=user.has_perm("proposals.review_proposal", proposal)
+            can_flag_legal_challenge=rules.has_perm("proposals.review_proposal", user, proposal)
             and not proposal.is_finished,
             comments=selectors.proposal_comments(proposal=proposal, user=user),
             comment_form=CommentForm(
-                home_office_choice=user.has_perm("proposals.comment_home_office_only", proposal)
+                home_office_choice=rules.has_perm(
+                    "proposals.comment_home_office_only", user, proposal
+                )
             )
             if can_comment
             else None,
@@ -108,7 +117,7 @@ class LegalChallengeView(ProposalMixin, ServiceFormView):
     form_class = ReasonForm
 
     def forbidden(self):
-        return not self.request.user.has_perm("proposals.review_proposal", self.proposal)
+        return not rules.has_perm("proposals.review_proposal", self.request.user, self.proposal)
 
     @property
     def heading(self):
@@ -144,13 +153,13 @@ class CommentCreateView(ProposalMixin, ServiceFormView):
     success_message = "Comment added."
 
     def forbidden(self):
-        return not self.request.user.has_perm("proposals.comment_on_proposal", self.proposal)
+        return not rules.has_perm("proposals.comment_on_proposal", self.request.user, self.proposal)
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "home_office_choice": self.request.user.has_perm(
-                "proposals.comment_home_office_only", self.proposal
+            "home_office_choice": rules.has_perm(
+                "proposals.comment_home_office_only", self.request.user, self.proposal
             ),
         }
 
@@ -165,3 +174,27 @@ class CommentCreateView(ProposalMixin, ServiceFormView):
 
     def get_success_url(self):
         return reverse("proposals:detail", kwargs={"pk": self.proposal.pk}) + "#comments"
+
+
+class HistoryCsvView(ProposalMixin, View):
+    """The proposal's history as the person may see it on the page, as CSV."""
+
+    def get(self, request, *args, **kwargs):
+        events = selectors.proposal_history(proposal=self.proposal, user=request.user)
+        rows = (
+            [
+                timezone.localtime(event.created_at).isoformat(),
+                str(event.actor or "The portal"),
+                event.action,
+                event.object_repr,
+                json.dumps(event.before, cls=DjangoJSONEncoder),
+                json.dumps(event.after, cls=DjangoJSONEncoder),
+                event.reason,
+            ]
+            for event in events.iterator(chunk_size=500)
+        )
+        return csv_response(
+            f"proposal-{self.proposal.pk}-history.csv",
+            ["When", "Who", "Action", "What", "Before", "After", "Reason"],
+            rows,
+        )

@@ -1,5 +1,6 @@
 """One stage of a proposal: its page, the workflow's buttons, and the details each step records."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -44,10 +45,10 @@ class StageDetailView(StageMixin, TemplateView):
             can_edit=editable,
             can_upload=editable,
             can_sign_off=stage.step == Step.SUBMISSION
-            and user.has_perm("proposals.sign_off_submission", stage.proposal)
+            and rules.has_perm("proposals.sign_off_submission", user, stage.proposal)
             and stage.signed_off_at is None
             and editable,
-            can_set_due_date=user.has_perm("proposals.review_proposal", stage.proposal)
+            can_set_due_date=rules.has_perm("proposals.review_proposal", user, stage.proposal)
             and not stage.is_closed
             and not stage.proposal.is_finished,
             record=drafting.stage_record(stage) if stage.step in DETAILS_FORMS else None,
@@ -117,7 +118,7 @@ class SignOffView(StageMixin, View):
     """The PCC signatory signs off the submission to the Home Secretary (POST)."""
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("proposals.sign_off_submission", self.proposal):
+        if not rules.has_perm("proposals.sign_off_submission", request.user, self.proposal):
             raise PermissionDenied
         try:
             workflow_services.submission_sign_off(stage=self.stage, by=request.user)
@@ -133,7 +134,7 @@ class DueDateView(StageMixin, ServiceFormView):
     success_message = "Due date saved."
 
     def forbidden(self):
-        return not self.request.user.has_perm("proposals.review_proposal", self.proposal)
+        return not rules.has_perm("proposals.review_proposal", self.request.user, self.proposal)
 
     def get_initial(self):
         return {"due_date": self.stage.due_date}

@@ -1,0 +1,50 @@
+"""Filters for the overview, kept in the URL so a filtered view can be shared."""
+
+import django_filters
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .models import GovernanceModel, Proposal, ProposalStatus, Stage
+from .models.choices import OPEN_STAGE_STATUSES
+
+
+class ProposalFilter(django_filters.FilterSet):
+    governance_model = django_filters.ChoiceFilter(
+        label="Governance model", choices=GovernanceModel.choices, empty_label="Any model"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Proposal status", choices=ProposalStatus.choices, empty_label="Any status"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Only proposals with an overdue stage",
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["governance_model", "status", "overdue"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.helper = FormHelper()
+        self.form.helper.form_method = "get"
+        self.form.helper.layout = Layout(
+            Field.select("governance_model", legend_size=Size.SMALL),
+            Field.select("status", legend_size=Size.SMALL),
+            Field.checkbox("overdue", small=True),
+            Button.secondary("filter", "Apply filters"),
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        overdue = Stage.objects.filter(
+            proposal=OuterRef("pk"),
+            status__in=OPEN_STAGE_STATUSES,
+            due_date__lt=timezone.localdate(),
+        )
+        return queryset.filter(Exists(overdue))

@@ -1,0 +1,158 @@
+"""Funding: the fund's totals, each PCC's allocation and payments, and changing them."""
+
+import rules
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from .. import selectors
+from ..forms.funding import AllocationForm, PaymentForm
+from ..models import Allocation, Pcc
+from ..services import funding
+from ..services.drafting import record_version
+from .base import ServiceFormView
+from .exports import csv_response
+from .stage import StaleEditMixin
+
+
+class FundingView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "proposals.view_funding"
+    template_name = "funding/funding.html"
+
+    def get_context_data(self, **kwargs):
+        summary = selectors.funding_summary(user=self.request.user)
+        chart = {
+            "labels": [row.pcc.name for row in summary.rows],
+            "series": [
+                {"label": "Paid", "data": [float(row.paid) for row in summary.rows]},
+                {
+                    "label": "Allocated, not yet paid",
+                    "data": [float(row.remaining) for row in summary.rows],
+                },
+            ],
+        }
+        return super().get_context_data(
+            summary=summary,
+            chart=chart,
+            show_totals=self.request.user.is_home_office,
+            **kwargs,
+        )
+
+
+class FundingCsvView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "proposals.view_funding"
+
+    def get(self, request, *args, **kwargs):
+        summary = selectors.funding_summary(user=request.user)
+        rows = [
+            [
+                row.pcc.name,
+                row.allocated,
+                row.paid,
+                row.remaining,
+                "yes" if row.allocation and row.allocation.is_illustrative else "no",
+            ]
+            for row in summary.rows
+        ]
+        return csv_response(
+            "funding.csv",
+            ["PCC", "Allocated (£)", "Paid (£)", "Remaining (£)", "Illustrative"],
+            rows,
+        )
+
+
+class PccFundingMixin(LoginRequiredMixin):
+    """The PCC named in the URL, if the user may see its money (else 404)."""
+
+    @cached_property
+    def pcc(self) -> Pcc:
+        pcc = get_object_or_404(Pcc, slug=self.kwargs["slug"])
+        if not rules.has_perm("proposals.view_pcc_funding", self.request.user, pcc):
+            raise Http404("No such PCC")
+        return pcc
+
+    @cached_property
+    def allocation(self) -> Allocation | None:
+        return Allocation.objects.filter(fund=selectors.the_fund(), pcc=self.pcc).first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pcc=self.pcc,
+            allocation=self.allocation,
+            caption=f"Funding for {self.pcc.name}",
+            back=self.get_success_url(),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:pcc-funding", kwargs={"slug": self.pcc.slug})
+
+
+class PccFundingView(PccFundingMixin, TemplateView):
+    template_name = "funding/pcc_funding.html"
+
+    def get_context_data(self, **kwargs):
+        allocation = self.allocation
+        payments = allocation.payments.select_related("recorded_by") if allocation else []
+        paid = sum((payment.amount for payment in payments), funding.ZERO)
+        return super().get_context_data(
+            payments=payments,
+            paid=paid,
+            remaining=(allocation.amount if allocation else funding.ZERO) - paid,
+            history=selectors.allocation_history(allocation=allocation),
+            can_change=rules.has_perm("proposals.change_funding", self.request.user),
+            **kwargs,
+        )
+
+
+class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = AllocationForm
+    success_message = "Allocation saved."
+    version_field = "version"
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.change_funding", self.request.user)
+
+    def current_version(self):
+        return record_version(self.allocation)
+
+    def get_initial(self):
+        return {
+            "amount": self.allocation.amount if self.allocation else None,
+            "version": self.current_version(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=f"Change {self.pcc.name}'s allocation", **kwargs)
+
+    def perform(self, form):
+        return funding.allocation_update(
+            fund=selectors.the_fund(),
+            pcc=self.pcc,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            by=self.request.user,
+        )
+
+
+class PaymentCreateView(PccFundingMixin, ServiceFormView):
+    template_name = "proposals/form_page.html"
+    form_class = PaymentForm
+    success_message = "Payment recorded."
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.change_funding", self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=f"Record a payment to {self.pcc.name}", **kwargs)
+
+    def perform(self, form):
+        return funding.payment_record(
+            fund=selectors.the_fund(), pcc=self.pcc, by=self.request.user, **form.cleaned_data
+        )

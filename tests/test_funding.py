@@ -1,0 +1,256 @@
+"""Money: allocations that never exceed the fund, payments that never exceed an allocation."""
+
+import re
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from proposals import workflow
+from proposals.forms.funding import AMOUNT_INVALID
+from proposals.models import Allocation, AuditEvent, Fund, Pcc
+from proposals.services import funding
+from proposals.services.drafting import StaleEdit
+
+pytestmark = pytest.mark.django_db
+
+ALLOCATION = "proposals:allocation-edit"
+
+
+@pytest.fixture
+def fund():
+    return Fund.objects.get()
+
+
+def set_allocation(fund, pcc, amount, by, reason="Agreed at the funding board"):
+    allocation = Allocation.objects.filter(fund=fund, pcc=pcc).first()
+    return funding.allocation_update(
+        fund=fund,
+        pcc=pcc,
+        amount=Decimal(amount),
+        reason=reason,
+        version=funding.record_version(allocation),
+        by=by,
+    )
+
+
+def test_funding_admin_changes_essexs_allocation_and_sees_it_in_history_and_totals(
+    client_for, funding_admin, essex
+):
+    client = client_for(funding_admin)
+    response = client.post(
+        reverse(ALLOCATION, args=["essex"]),
+        {
+            "amount": "£125,000.00",
+            "reason": "Business case costs agreed",
+            "version": "",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("proposals:pcc-funding", args=["essex"])).content.decode()
+    assert "£125,000.00" in page
+    assert "Business case costs agreed" in page
+    assert "Allocation £0.00 → £125,000.00" in page
+    assert str(funding_admin) in page
+    overview = client.get(reverse("proposals:funding")).content.decode()
+    assert "£875,000.00" in overview  # not yet allocated
+
+
+def test_allocations_cannot_exceed_the_fund(fund, essex, sussex, funding_admin):
+    set_allocation(fund, essex, "600000.00", funding_admin)
+    with pytest.raises(ValidationError) as error:
+        set_allocation(fund, sussex, "400000.01", funding_admin)
+    assert "the most Sussex can be allocated is £400,000.00" in str(error.value)
+    assert not Allocation.objects.filter(pcc=sussex).exists()
+
+
+def test_a_refused_change_says_why_and_keeps_what_was_typed(client_for, funding_admin, fund, essex):
+    set_allocation(fund, essex, "900000.00", funding_admin)
+    response = client_for(funding_admin).post(
+        reverse(ALLOCATION, args=["sussex"]),
+        {
+            "amount": "200,000",
+            "reason": "Extra consultation",
+            "version": "",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert "the most Sussex can be allocated is £100,000.00" in page
+    assert 'value="200,000"' in page
+    assert "Extra consultation" in page
+
+
+@pytest.mark.parametrize("typed", ["£12.345", "-5", "twelve", "1e6"])
+def test_bad_amounts_are_answered_by_the_field(client_for, funding_admin, typed):
+    response = client_for(funding_admin).post(
+        reverse(ALLOCATION, args=["essex"]),
+        {
+            "amount": typed,
+            "reason": "Testing",
+            "version": "",
+        },
+    )
+    assert response.status_code == 200
+    assert AMOUNT_INVALID in response.content.decode()
+    assert not Allocation.objects.exists()
+
+
+def test_a_reason_is_required(client_for, funding_admin):
+    response = client_for(funding_admin).post(
+        reverse(ALLOCATION, args=["essex"]),
+        {
+            "amount": "1000",
+            "reason": "",
+            "version": "",
+        },
+    )
+    assert "Enter why the allocation is changing" in response.content.decode()
+
+
+def test_an_allocation_cannot_fall_below_what_was_paid(fund, essex, funding_admin):
+    set_allocation(fund, essex, "100000.00", funding_admin)
+    funding.payment_record(
+        fund=fund,
+        pcc=essex,
+        amount=Decimal("60000.00"),
+        paid_on=date(2017, 8, 1),
+        reference="PTF-1",
+        by=funding_admin,
+    )
+    with pytest.raises(ValidationError, match=re.escape("already been paid £60,000.00")):
+        set_allocation(fund, essex, "50000.00", funding_admin)
+
+
+def test_payments_cannot_exceed_the_allocation(fund, essex, funding_admin):
+    set_allocation(fund, essex, "100000.00", funding_admin)
+    funding.payment_record(
+        fund=fund,
+        pcc=essex,
+        amount=Decimal("99999.99"),
+        paid_on=date(2017, 8, 1),
+        reference="",
+        by=funding_admin,
+    )
+    with pytest.raises(ValidationError, match=re.escape("the most that can be paid now is £0.01")):
+        funding.payment_record(
+            fund=fund,
+            pcc=essex,
+            amount=Decimal("0.02"),
+            paid_on=date(2017, 9, 1),
+            reference="",
+            by=funding_admin,
+        )
+
+
+def test_payments_are_recorded_with_who_and_when(client_for, funding_admin, fund, essex):
+    set_allocation(fund, essex, "100000.00", funding_admin)
+    client = client_for(funding_admin)
+    response = client.post(
+        reverse("proposals:payment-create", args=["essex"]),
+        {
+            "amount": "25,000.50",
+            "paid_on_0": "1",
+            "paid_on_1": "8",
+            "paid_on_2": "2017",
+            "reference": "PTF-ESSEX-1",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("proposals:pcc-funding", args=["essex"])).content.decode()
+    assert "£25,000.50" in page
+    assert "PTF-ESSEX-1" in page
+    assert "£74,999.50" in page  # remaining
+    event = AuditEvent.objects.get(action="payment.recorded")
+    assert event.actor == funding_admin
+
+
+def test_a_stale_allocation_edit_is_refused(fund, essex, funding_admin):
+    set_allocation(fund, essex, "1000.00", funding_admin)
+    with pytest.raises(StaleEdit):
+        funding.allocation_update(
+            fund=fund,
+            pcc=essex,
+            amount=Decimal("2000.00"),
+            reason="Old page",
+            version="",
+            by=funding_admin,
+        )
+
+
+@pytest.mark.parametrize("role", ["reviewer", "essex_staff", "essex_signatory", "site_admin"])
+def test_only_funding_admins_change_money(request, client_for, fund, essex, role):
+    user = request.getfixturevalue(role)
+    client = client_for(user)
+    assert client.get(reverse(ALLOCATION, args=["essex"])).status_code == 403
+    assert (
+        client.post(
+            reverse(ALLOCATION, args=["essex"]), {"amount": "1", "reason": "x", "version": ""}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("proposals:payment-create", args=["essex"]), {"amount": "1"}
+        ).status_code
+        == 403
+    )
+    with pytest.raises(workflow.TransitionRefused, match=funding.ONLY_FUNDING_ADMINS):
+        set_allocation(fund, essex, "1.00", user)
+    assert not Allocation.objects.exists()
+
+
+def test_pcc_people_see_only_their_own_pccs_money(
+    client_for, essex_staff, fund, sussex, funding_admin
+):
+    set_allocation(fund, sussex, "123456.78", funding_admin)
+    client = client_for(essex_staff)
+    page = client.get(reverse("proposals:funding")).content.decode()
+    assert "Essex" in page
+    assert "£123,456.78" not in page
+    assert ">Sussex<" not in page
+    assert client.get(reverse("proposals:pcc-funding", args=["sussex"])).status_code == 404
+    csv = b"".join(client.get(reverse("proposals:funding-csv")).streaming_content).decode()
+    assert "Sussex" not in csv
+
+
+def test_funding_csv_has_the_tables_figures(client_for, reviewer, fund, essex, funding_admin):
+    set_allocation(fund, essex, "125000.00", funding_admin)
+    response = client_for(reviewer).get(reverse("proposals:funding-csv"))
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "PCC,Allocated (£),Paid (£),Remaining (£),Illustrative"
+    assert "Essex,125000.00,0.00,125000.00,no" in lines
+    assert len(lines) == 1 + 9
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_admins_saving_at_once_can_never_push_the_total_over_the_fund(funding_admin):
+    """Real PostgreSQL, two threads: each alone would fit; together they would not."""
+    fund = Fund.objects.get()
+    essex, sussex = Pcc.objects.get(slug="essex"), Pcc.objects.get(slug="sussex")
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def save(pcc):
+        try:
+            start.wait()
+            set_allocation(fund, pcc, "600000.00", funding_admin)
+            outcomes.append("saved")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(pcc,)) for pcc in (essex, sussex)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    total = sum(a.amount for a in Allocation.objects.all())
+    assert total == Decimal("600000.00")
