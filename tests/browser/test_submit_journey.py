@@ -59,7 +59,7 @@ def test_staff_submit_reviewer_returns_staff_revise_and_reviewer_approves(page, 
     sign_out(page)
 
     sign_in("reviewer", TEST_PASSWORD)
-    page.get_by_role("link", name="Review queue").click()
+    page.get_by_role("link", name="Review queue", exact=True).click()
     page.get_by_role("link", name="Business case").click()
     page.get_by_role("link", name="Return with reasons").click()
     page.get_by_label("Why is this stage being returned?").fill("Cost the single employer option.")
