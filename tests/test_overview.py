@@ -1,0 +1,192 @@
+"""The Home Office overview, the PCC home, exports and the deadlines calendar."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from proposals.models import CollaborationDuty, ProposalStatus, Stage, StageStatus, Step
+from proposals.services import drafting
+from proposals.services.workflow import proposal_transition
+
+from .factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at_london(monkeypatch, moment: datetime):
+    """Make 'now' a given moment, so 'today' is what people in London would say."""
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(ZoneInfo("UTC")))
+
+
+def set_stage(proposal, step, status, due=None):
+    Stage.objects.filter(proposal=proposal, step=step).update(status=status, due_date=due)
+
+
+def overview(client):
+    return client.get(reverse("proposals:overview")).content.decode()
+
+
+def test_the_matrix_shows_each_stage_status_and_days_to_or_past_due(
+    client_for, reviewer, essex, monkeypatch
+):
+    at_london(monkeypatch, datetime(2026, 11, 30, 9, 0, tzinfo=LONDON))
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    set_stage(proposal, Step.BUSINESS_CASE, StageStatus.APPROVED)
+    set_stage(proposal, Step.CONSULTATION, StageStatus.IN_PROGRESS, date(2026, 11, 27))
+    set_stage(proposal, Step.SUBMISSION, StageStatus.NOT_STARTED, date(2026, 12, 5))
+    page = overview(client_for(reviewer))
+    assert "3 days overdue" in page
+    assert "Due in 5 days" in page  # a deadline set ahead of the stage opening
+    assert "1 overdue stage" in page
+
+
+def test_the_day_count_follows_london_across_the_clock_change(
+    client_for, reviewer, essex, monkeypatch
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    set_stage(proposal, Step.BUSINESS_CASE, StageStatus.IN_PROGRESS, date(2026, 3, 30))
+    client = client_for(reviewer)
+    # 23:30 UTC on 29 March 2026 is 00:30 on 30 March in London (BST began that morning).
+    at_london(monkeypatch, datetime(2026, 3, 29, 23, 30, tzinfo=ZoneInfo("UTC")))
+    assert "Due today" in overview(client)
+    # 23:30 UTC on 28 March is still 28 March in London (GMT).
+    at_london(monkeypatch, datetime(2026, 3, 28, 23, 30, tzinfo=ZoneInfo("UTC")))
+    assert "Due in 2 days" in overview(client)
+
+
+def test_filters_narrow_the_matrix_and_the_csv_returns_what_the_page_shows(
+    client_for, reviewer, essex, sussex
+):
+    ProposalFactory(pcc=essex, title="Essex governance", governance_model="governance")
+    ProposalFactory(pcc=sussex, title="Sussex representation", governance_model="representation")
+    client = client_for(reviewer)
+    page = client.get(reverse("proposals:overview"), {"governance_model": "representation"})
+    text = page.content.decode()
+    assert "Sussex representation" in text
+    assert "Essex governance" not in text
+    assert "governance_model=representation" in text  # the CSV link keeps the filter
+    csv = client.get(reverse("proposals:overview-csv"), {"governance_model": "representation"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert lines[1].startswith("Sussex,Sussex representation,Representation,Active")
+
+
+def test_the_overdue_filter_keeps_only_proposals_with_an_overdue_stage(
+    client_for, reviewer, essex, sussex
+):
+    late = ProposalFactory(pcc=essex, title="Late one")
+    ProposalFactory(pcc=sussex, title="On time")
+    set_stage(
+        late, Step.BUSINESS_CASE, StageStatus.IN_PROGRESS, timezone.localdate() - timedelta(days=1)
+    )
+    text = client_for(reviewer).get(reverse("proposals:overview"), {"overdue": "on"})
+    assert "Late one" in text.content.decode()
+    assert "On time" not in text.content.decode()
+
+
+def test_the_proposal_history_exports_as_csv(client_for, essex_staff, essex):
+    proposal = drafting.proposal_create(
+        pcc=essex,
+        title="Essex",
+        governance_model="governance",
+        fire_authorities=essex.fire_authorities.all(),
+        by=essex_staff,
+    )
+    proposal_transition(proposal=proposal, action="suspend", by=essex_staff, reason="Pause")
+    response = client_for(essex_staff).get(reverse("proposals:history-csv", args=[proposal.pk]))
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "When,Who,Action,What,Before,After,Reason"
+    assert any("proposal.suspend" in line and "Pause" in line for line in lines)
+    assert len(lines) == 3
+
+
+def test_pcc_home_shows_next_deadlines_and_returned_reasons(client_for, essex_staff, essex):
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    Stage.objects.filter(proposal=proposal, step=Step.BUSINESS_CASE).update(
+        status=StageStatus.RETURNED,
+        return_reasons="Cost the options.",
+        due_date=date(2030, 1, 15),
+    )
+    page = client_for(essex_staff).get(reverse("proposals:pcc", args=["essex"])).content.decode()
+    assert "Returned by the Home Office" in page
+    assert "Cost the options." in page
+    assert "Due 15 January 2030" in page
+
+
+def test_the_duties_page_shows_evidence_from_each_proposals_latest_revision(
+    client_for, reviewer, essex, essex_staff
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+    drafting.business_case_duties_save(
+        proposal=proposal, evidence={duty: "Old evidence"}, base_revision=0, by=essex_staff
+    )
+    drafting.business_case_duties_save(
+        proposal=proposal, evidence={duty: "New evidence"}, base_revision=1, by=essex_staff
+    )
+    page = client_for(reviewer).get(reverse("proposals:duties-list")).content.decode()
+    assert "New evidence" in page
+    assert "Old evidence" not in page
+
+
+def test_pcc_people_see_only_their_own_evidence_on_the_duties_page(
+    client_for, sussex_staff, essex, essex_staff
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+    drafting.business_case_duties_save(
+        proposal=proposal, evidence={duty: "Essex evidence"}, base_revision=0, by=essex_staff
+    )
+    page = client_for(sussex_staff).get(reverse("proposals:duties-list")).content.decode()
+    assert "Essex evidence" not in page
+
+
+def calendar_events(client, user):
+    client.post(reverse("proposals:calendar"), {"action": "issue"})
+    user.refresh_from_db()
+    response = client.get(reverse("proposals:calendar-feed", args=[user.calendar_token]))
+    assert response["Content-Type"].startswith("text/calendar")
+    return {
+        str(event["summary"]): event.decoded("dtstart")
+        for event in Calendar.from_ical(response.content).walk("VEVENT")
+    }
+
+
+def test_the_calendar_feed_lists_the_users_deadlines_only(client_for, essex_staff, essex, sussex):
+    mine = ProposalFactory(pcc=essex)
+    theirs = ProposalFactory(pcc=sussex)
+    set_stage(mine, Step.BUSINESS_CASE, StageStatus.IN_PROGRESS, date(2030, 2, 1))
+    set_stage(theirs, Step.BUSINESS_CASE, StageStatus.IN_PROGRESS, date(2030, 3, 1))
+    events = calendar_events(client_for(essex_staff), essex_staff)
+    assert events == {"Essex: Business case due": date(2030, 2, 1)}
+
+
+def test_a_revoked_or_replaced_calendar_address_stops_working(client_for, essex_staff, client):
+    staff = client_for(essex_staff)
+    staff.post(reverse("proposals:calendar"), {"action": "issue"})
+    essex_staff.refresh_from_db()
+    old = reverse("proposals:calendar-feed", args=[essex_staff.calendar_token])
+    assert client.get(old).status_code == 200
+    staff.post(reverse("proposals:calendar"), {"action": "issue"})
+    assert client.get(old).status_code == 404
+    essex_staff.refresh_from_db()
+    new = reverse("proposals:calendar-feed", args=[essex_staff.calendar_token])
+    staff.post(reverse("proposals:calendar"), {"action": "revoke"})
+    assert client.get(new).status_code == 404
+
+
+def test_closed_and_paused_proposals_have_no_deadlines_in_the_calendar(
+    client_for, reviewer, essex, essex_staff
+):
+    proposal = ProposalFactory(pcc=essex)
+    set_stage(proposal, Step.BUSINESS_CASE, StageStatus.IN_PROGRESS, date(2030, 2, 1))
+    proposal_transition(proposal=proposal, action="withdraw", by=essex_staff, reason="Stopped")
+    assert calendar_events(client_for(reviewer), reviewer) == {}
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
