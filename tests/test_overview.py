@@ -43,7 +43,7 @@ def test_the_matrix_shows_each_stage_status_and_days_to_or_past_due(
     page = overview(client_for(reviewer))
     assert "3 days overdue" in page
     assert "Due in 5 days" in page  # a deadline set ahead of the stage opening
-    assert "1 overdue stage" in page
+    assert 'app-figure__number">1</span> overdue stage<' in page
 
 
 def test_the_day_count_follows_london_across_the_clock_change(
