@@ -159,6 +159,16 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Cache: dashboards' figures, shared by every web process through Redis when there is one --
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": env.str("REDIS_URL"), "KEY_PREFIX": "portal"}
+    if env.str("REDIS_URL", default="")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+# Seconds a dashboard's figures may be reused at most; any recorded change refreshes them sooner.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+
 # --- Celery: Redis when REDIS_URL is set, else the filesystem broker under var/ ---------------
 CELERY_BROKER_URL = env.str("REDIS_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -5,10 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 import rules
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
     F,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -19,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import (
     CLOSED_STAGE_STATUSES,
@@ -332,3 +336,18 @@ def returned_stages(*, proposals: QuerySet) -> QuerySet:
         .select_related("proposal")
         .order_by("proposal__title", "step")
     )
+
+
+def data_version() -> int:
+    """A number that changes whenever anything a dashboard shows changes, because every
+    change is recorded as an audit event (one index lookup)."""
+    return AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0
+
+
+def dashboard_cached(name: str, *parts, compute):
+    """`compute()`, reused until the data changes, the day turns (Europe/London) or
+    DASHBOARD_CACHE_SECONDS pass; keyed by `name` and `parts` (such as the filters)."""
+    key = ":".join(
+        ["dashboard", name, str(data_version()), timezone.localdate().isoformat(), *map(str, parts)]
+    )
+    return cache.get_or_set(key, compute, settings.DASHBOARD_CACHE_SECONDS)

@@ -190,3 +190,28 @@ def test_closed_and_paused_proposals_have_no_deadlines_in_the_calendar(
     assert calendar_events(client_for(reviewer), reviewer) == {}
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.WITHDRAWN
+
+
+@pytest.fixture
+def real_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "overview-test"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_cached_overview_shows_a_change_as_soon_as_it_is_made(
+    real_cache, client_for, reviewer, essex, essex_staff, django_assert_max_num_queries
+):
+    client = client_for(reviewer)
+    overview(client)
+    with django_assert_max_num_queries(6):  # session, user, the data version and no more
+        overview(client)
+    drafting.proposal_create(
+        pcc=essex, title="A brand new Essex proposal", governance_model="governance",
+        fire_authorities=essex.fire_authorities.all(), by=essex_staff,
+    )
+    assert "A brand new Essex proposal" in overview(client)

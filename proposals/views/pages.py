@@ -29,30 +29,38 @@ class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     template_name = "proposals/overview.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
         user = self.request.user
         filters = ProposalFilter(self.request.GET, queryset=Proposal.objects.visible_to(user))
-        proposals = filters.qs
-        rows = selectors.overview_matrix(proposals=proposals, today=today)
-        reached = selectors.stages_reached(proposals=proposals)
-        pccs = [row.pcc.name for row in rows]
-        return super().get_context_data(
-            filters=filters,
-            steps=list(Step),
-            rows=rows,
-            counts=selectors.overview_counts(proposals=proposals, today=today),
-            queue=selectors.review_queue(user=user)[:10],
-            today=today,
-            funding=selectors.funding_summary(user=user),
-            activity=selectors.recent_activity(),
-            reached=[
-                (name, [reached.get(name, {}).get(step, 0) for step in range(1, 8)])
-                for name in pccs
-            ],
-            reached_chart=stages_reached_chart(pccs, reached),
-            query=self.request.GET.urlencode(),
-            **kwargs,
+        query = self.request.GET.urlencode()
+        figures = selectors.dashboard_cached(
+            "overview",
+            user.is_home_office,
+            query,
+            compute=lambda: overview_figures(filters.qs, user),
         )
+        return super().get_context_data(
+            filters=filters, steps=list(Step), query=query, **figures, **kwargs
+        )
+
+
+def overview_figures(proposals, user) -> dict:
+    """Everything the overview shows that comes from the data (cached by OverviewView)."""
+    today = timezone.localdate()
+    rows = selectors.overview_matrix(proposals=proposals, today=today)
+    reached = selectors.stages_reached(proposals=proposals)
+    pccs = [row.pcc.name for row in rows]
+    return {
+        "rows": rows,
+        "counts": selectors.overview_counts(proposals=proposals, today=today),
+        "queue": list(selectors.review_queue(user=user)[:10]),
+        "today": today,
+        "funding": selectors.funding_summary(user=user),
+        "activity": list(selectors.recent_activity()),
+        "reached": [
+            (name, [reached.get(name, {}).get(step, 0) for step in range(1, 8)]) for name in pccs
+        ],
+        "reached_chart": stages_reached_chart(pccs, reached),
+    }
 
 
 def stages_reached_chart(pccs, reached) -> dict:
@@ -117,6 +125,8 @@ class PccView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             pcc=pcc,
             page=page,
+            version=selectors.data_version(),
+            cache_seconds=settings.DASHBOARD_CACHE_SECONDS,
             deadlines=selectors.upcoming_deadlines(proposals=proposals),
             returned=selectors.returned_stages(proposals=proposals),
             today=timezone.localdate(),
