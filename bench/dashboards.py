@@ -108,6 +108,9 @@ def sign_in(base: str) -> str:
 
 
 def load(base: str, path: str, cookie: str, script: str) -> dict:
+    # Let the previous page's queued requests drain, and warm this page once.
+    time.sleep(2)
+    urllib.request.urlopen(urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie}))
     result = subprocess.run(
         [
             "wrk",

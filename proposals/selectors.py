@@ -327,14 +327,15 @@ def upcoming_deadlines(*, proposals: QuerySet, limit: int | None = 10) -> QueryS
     return stages[:limit] if limit else stages
 
 
-def returned_stages(*, proposals: QuerySet) -> QuerySet:
+def returned_stages(*, proposals: QuerySet, limit: int = 10) -> QuerySet:
+    """Stages the Home Office returned, most recently submitted first."""
     return (
         Stage.objects.filter(
             proposal__in=proposals.filter(status=ProposalStatus.ACTIVE),
             status=StageStatus.RETURNED,
         )
         .select_related("proposal")
-        .order_by("proposal__title", "step")
+        .order_by("-submitted_at", "-pk")[:limit]
     )
 
 

@@ -20,6 +20,7 @@ from ..services import calendar
 from .exports import csv_response, deadlines_calendar
 
 PROPOSALS_PER_PAGE = 25
+REVIEWS_PER_PAGE = 50
 
 
 class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -141,10 +142,27 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
     template_name = "proposals/review_queue.html"
 
     def get_context_data(self, **kwargs):
-        page = Paginator(selectors.review_queue(user=self.request.user), 50).get_page(
-            self.request.GET.get("page")
+        user = self.request.user
+        requested = self.request.GET.get("page")
+
+        def queue_page():
+            page = Paginator(selectors.review_queue(user=user), REVIEWS_PER_PAGE).get_page(
+                requested
+            )
+            return {
+                "count": page.paginator.count,
+                "number": page.number,
+                "stages": list(page.object_list),
+            }
+
+        queue = selectors.dashboard_cached(
+            "review-queue", user.is_home_office, requested, compute=queue_page
         )
-        return super().get_context_data(page=page, today=timezone.localdate(), **kwargs)
+        # Page navigation from the cached count alone, without touching the database again.
+        page = Paginator(range(queue["count"]), REVIEWS_PER_PAGE).get_page(queue["number"])
+        return super().get_context_data(
+            page=page, stages=queue["stages"], today=timezone.localdate(), **kwargs
+        )
 
 
 class DutiesView(LoginRequiredMixin, TemplateView):
