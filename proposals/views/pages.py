@@ -115,24 +115,28 @@ class PccView(LoginRequiredMixin, TemplateView):
     template_name = "proposals/pcc.html"
 
     def get_context_data(self, **kwargs):
-        try:
-            pcc = selectors.pcc_profile(slug=self.kwargs["slug"], user=self.request.user)
-        except Pcc.DoesNotExist:
-            raise Http404("No such PCC") from None
-        page = Paginator(selectors.pcc_proposals(pcc=pcc), PROPOSALS_PER_PAGE).get_page(
-            self.request.GET.get("page")
-        )
-        proposals = Proposal.objects.for_pcc(pcc)
-        return super().get_context_data(
-            pcc=pcc,
-            page=page,
-            version=selectors.data_version(),
-            cache_seconds=settings.DASHBOARD_CACHE_SECONDS,
-            deadlines=selectors.upcoming_deadlines(proposals=proposals),
-            returned=selectors.returned_stages(proposals=proposals),
-            today=timezone.localdate(),
-            **kwargs,
-        )
+        slug, requested = self.kwargs["slug"], self.request.GET.get("page")
+        if not Pcc.objects.visible_to(self.request.user).filter(slug=slug).exists():
+            raise Http404("No such PCC")
+
+        def pcc_page():
+            pcc = selectors.pcc_profile(slug=slug, user=self.request.user)
+            page = Paginator(selectors.pcc_proposals(pcc=pcc), PROPOSALS_PER_PAGE).get_page(
+                requested
+            )
+            proposals = Proposal.objects.for_pcc(pcc)
+            return {
+                "pcc": pcc,
+                "count": page.paginator.count,
+                "number": page.number,
+                "rows": list(page.object_list),
+                "deadlines": list(selectors.upcoming_deadlines(proposals=proposals)),
+                "returned": list(selectors.returned_stages(proposals=proposals)),
+            }
+
+        figures = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
+        page = Paginator(range(figures["count"]), PROPOSALS_PER_PAGE).get_page(figures["number"])
+        return super().get_context_data(page=page, today=timezone.localdate(), **figures, **kwargs)
 
 
 class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
