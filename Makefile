@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := portal.settings
 
-.PHONY: run test lint install install-dev services-check
+.PHONY: run test bench lint install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install-dev
 	$(BIN)/python manage.py check_services
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+## make bench: load and scale benchmarks against PostgreSQL (needs wrk; prints the figures).
+bench: install-dev
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/dashboards.py
 
 lint: install-dev
 	$(BIN)/ruff check .
