@@ -12,7 +12,6 @@ from django.db.models import (
     Count,
     F,
     Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -270,14 +269,17 @@ def overview_counts(*, proposals: QuerySet, today: date) -> dict:
 
 def stages_reached(*, proposals: QuerySet) -> dict:
     """For each PCC, how many of `proposals` are at each step (7 = every stage closed)."""
-    current_step = Coalesce(
-        Min("stages__step", filter=~Q(stages__status__in=CLOSED_STAGE_STATUSES)), 7
+    first_open_step = (
+        Stage.objects.filter(proposal=OuterRef("pk"))
+        .exclude(status__in=CLOSED_STAGE_STATUSES)
+        .order_by("step")
+        .values("step")[:1]
     )
     counts = (
         proposals.order_by()
-        .annotate(current_step=current_step)
+        .annotate(current_step=Coalesce(Subquery(first_open_step), 7))
         .values("pcc__name", "current_step")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
     )
     reached = {}
     for row in counts:

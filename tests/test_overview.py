@@ -194,8 +194,12 @@ def test_closed_and_paused_proposals_have_no_deadlines_in_the_calendar(
 
 @pytest.fixture
 def real_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "overview-test"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "overview-test",
+        }
+    }
     from django.core.cache import cache
 
     cache.clear()
@@ -211,7 +215,26 @@ def test_the_cached_overview_shows_a_change_as_soon_as_it_is_made(
     with django_assert_max_num_queries(6):  # session, user, the data version and no more
         overview(client)
     drafting.proposal_create(
-        pcc=essex, title="A brand new Essex proposal", governance_model="governance",
-        fire_authorities=essex.fire_authorities.all(), by=essex_staff,
+        pcc=essex,
+        title="A brand new Essex proposal",
+        governance_model="governance",
+        fire_authorities=essex.fire_authorities.all(),
+        by=essex_staff,
     )
     assert "A brand new Essex proposal" in overview(client)
+
+
+def test_stages_reached_counts_each_pccs_proposals_by_their_current_stage(
+    client_for, reviewer, essex
+):
+    _, second, third = ProposalFactory.create_batch(3, pcc=essex)
+    set_stage(second, Step.BUSINESS_CASE, StageStatus.APPROVED)
+    set_stage(second, Step.CONSULTATION, StageStatus.IN_PROGRESS)
+    for step in Step:
+        set_stage(third, step, StageStatus.APPROVED)
+    from proposals import selectors
+
+    reached = selectors.stages_reached(proposals=essex.proposals.all())
+    assert reached == {"Essex": {1: 1, 2: 1, 7: 1}}
+    page = overview(client_for(reviewer))
+    assert '<th scope="row" class="govuk-table__header">Essex</th>' in page
