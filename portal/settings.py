@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "proposals.context_processors.notifications",
             ],
         },
     },
@@ -161,8 +162,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache: dashboards' figures, shared by every web process through Redis when there is one --
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": env.str("REDIS_URL"), "KEY_PREFIX": "portal"}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("REDIS_URL"),
+        "KEY_PREFIX": "portal",
+    }
     if env.str("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
@@ -208,3 +212,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Deadlines and reminders (proposals/reminders.py; DESIGN.md s.5) ---------------------------
+# The daily 07:00 Europe/London scan is a django-celery-beat schedule (admin: Periodic tasks).
+# Working days before a due date on which the PCC's people are reminded.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 7, 1])
+# Calendar days between reminders while a stage is overdue or waits too long for review.
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
+# Working days a submitted stage may wait for the Home Office before reviewers are reminded.
+REMINDER_REVIEW_TARGET_WORKING_DAYS = env.int("REMINDER_REVIEW_TARGET_WORKING_DAYS", default=10)
+# Stages read per round trip by the scan's cursor.
+REMINDER_SCAN_BATCH_SIZE = env.int("REMINDER_SCAN_BATCH_SIZE", default=2000)
+# A claimed send not finished within this many seconds is taken to have died and is sent again
+# by the next scan. The send task is killed at half of it, and every mail-server operation
+# times out after EMAIL_TIMEOUT, so a live send is never taken over.
+REMINDER_SEND_LEASE_SECONDS = env.int("REMINDER_SEND_LEASE_SECONDS", default=600)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Retries of a send after a transient failure (mail server or database unavailable): an
+# exponential backoff from the first delay up to the largest, with jitter.
+REMINDER_SEND_MAX_RETRIES = env.int("REMINDER_SEND_MAX_RETRIES", default=8)
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=60)
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=1800)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # Kombu keeps the filesystem broker's exchange bindings in a "control" folder, by default
+    # in the working directory; with the queue under var/ instead, the checkout stays clean.
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(VAR_DIR / "celery" / "control")
+# The queue the portal's tasks go to (tests give their workers one of their own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# With late acknowledgement each worker holds one task at a time, so a second worker shares
+# the load and a task whose worker dies is not stuck behind others.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from proposals.views import notifications
+
 from . import views
 from .forms import SignInForm
 
@@ -15,6 +17,18 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notifications-read-all",
+    ),
+    path("account/preferences/", notifications.PreferencesView.as_view(), name="preferences"),
     path("admin/", admin.site.urls),
     path("", include("proposals.urls")),
 ]

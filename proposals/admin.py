@@ -150,3 +150,30 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.ReminderDelivery)
+class ReminderDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: what was sent, to whom and when; the scan and the workers write these."""
+
+    list_display = ["stage", "kind", "due_date", "recipient", "status", "sent_at", "attempts"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["stage__proposal", "recipient"]
+    raw_id_fields = ["stage", "recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "read_at"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = [field.name for field in models.Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

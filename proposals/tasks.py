@@ -1,7 +1,14 @@
 """Celery tasks: thin wrappers that call one service and own their retries."""
 
-from celery import shared_task
+from datetime import date
 
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from .services.notifications import is_transient
+from .services.reminders import reminder_delivery_send, reminders_scan
 from .services.workflow import proposals_transfer_due
 
 
@@ -9,3 +16,45 @@ from .services.workflow import proposals_transfer_due
 def transfer_due_proposals() -> int:
     """Daily: proposals whose order's transfer date has come show as transferred."""
     return proposals_transfer_due()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def scan_reminders(today: str | None = None) -> int:
+    """Daily at 07:00 Europe/London (beat): record the reminders due and queue their sends.
+
+    Safe to run twice or on two beats at once: deliveries are unique and sends claim them.
+    """
+    result = reminders_scan(today=date.fromisoformat(today) if today else None)
+    return len(result.to_send)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    # Killed well within the lease, so a send still running is never claimed a second time.
+    time_limit=max(1, settings.REMINDER_SEND_LEASE_SECONDS // 2),
+)
+def send_reminder(self, delivery_id: int) -> str:
+    """Send one reminder; after a transient failure (mail server or database unavailable),
+    retry with exponential backoff. A reminder still unsent after the last retry is queued
+    again by the next daily scan."""
+    try:
+        return reminder_delivery_send(delivery_id=delivery_id)
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        raise self.retry(
+            exc=error,
+            max_retries=settings.REMINDER_SEND_MAX_RETRIES,
+            countdown=get_exponential_backoff_interval(
+                factor=settings.REMINDER_RETRY_BACKOFF_SECONDS,
+                retries=self.request.retries,
+                maximum=settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS,
+                full_jitter=True,
+            ),
+        ) from error

@@ -116,3 +116,14 @@ def complete_consultation(proposal, by, objecting=()):
 
 def stage_of(proposal, step):
     return proposal.stages.get(step=step)
+
+
+class NotificationFactory(DjangoModelFactory):
+    """An in-app notification, as the dispatcher makes them (see services.notifications)."""
+
+    class Meta:
+        model = "proposals.Notification"
+
+    title = factory.Sequence(lambda n: f"Due in 7 working days: notification {n}")
+    body = "The business case stage of Essex governance (Essex) is due on 9 December 2026."
+    link = "/overview/"

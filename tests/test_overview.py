@@ -238,3 +238,14 @@ def test_stages_reached_counts_each_pccs_proposals_by_their_current_stage(
     assert reached == {"Essex": {1: 1, 2: 1, 7: 1}}
     page = overview(client_for(reviewer))
     assert '<th scope="row" class="govuk-table__header">Essex</th>' in page
+
+
+def test_pcc_home_lists_the_users_unread_notifications(client_for, essex_staff, essex_signatory):
+    from proposals.models import Notification
+
+    Notification.objects.create(user=essex_staff, title="Business case due in 7 working days")
+    Notification.objects.create(user=essex_signatory, title="Someone else's reminder")
+    page = client_for(essex_staff).get(reverse("proposals:pcc", args=["essex"])).content.decode()
+    assert "Your unread notifications" in page
+    assert "Business case due in 7 working days" in page
+    assert "Someone else&#x27;s reminder" not in page

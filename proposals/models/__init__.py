@@ -7,6 +7,7 @@ from .business_case import (
 )
 from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
 from .money import Allocation, Fund, Payment
+from .notifications import Notification, ReminderDelivery
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
     Assessment,
@@ -50,10 +51,12 @@ __all__ = [
     "Fund",
     "GovernanceModel",
     "LocalAuthority",
+    "Notification",
     "Payment",
     "Pcc",
     "Proposal",
     "ProposalStatus",
+    "ReminderDelivery",
     "Section",
     "Stage",
     "StageStatus",

@@ -15,12 +15,13 @@ from portal.models import User
 
 from .. import selectors
 from ..filters import ProposalFilter
-from ..models import Pcc, Proposal, Stage, Step
+from ..models import Notification, Pcc, Proposal, Stage, Step
 from ..services import calendar
 from .exports import csv_response, deadlines_calendar
 
 PROPOSALS_PER_PAGE = 25
 REVIEWS_PER_PAGE = 50
+UNREAD_ON_HOME = 5
 
 
 class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -136,7 +137,10 @@ class PccView(LoginRequiredMixin, TemplateView):
 
         figures = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
         page = Paginator(range(figures["count"]), PROPOSALS_PER_PAGE).get_page(figures["number"])
-        return super().get_context_data(page=page, today=timezone.localdate(), **figures, **kwargs)
+        unread = Notification.objects.for_user(self.request.user).unread()[:UNREAD_ON_HOME]
+        return super().get_context_data(
+            page=page, today=timezone.localdate(), unread=unread, **figures, **kwargs
+        )
 
 
 class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):

@@ -1,0 +1,385 @@
+"""The reminder policy in one file: which stages, on which days, to whom, and in which words.
+
+Read top to bottom:
+  1. working days: weekends and England and Wales bank holidays are not working days;
+  2. which stages are reminded of what, and the milestones (the days reminders fall due);
+  3. who is reminded;
+  4. whether a recorded reminder should still go when a worker comes to send it;
+  5. what the reminder says.
+The scan and the sending are in proposals/services/reminders.py; the beat schedule (daily,
+07:00 Europe/London) is a django-celery-beat row made by migration 0008, editable in admin.
+
+**What is reminded.** A stage that is in progress or returned (the PCC, or for the Home Office
+steps the Home Office, has work to do) and has a due date, on a proposal that is active and not
+under legal challenge. Its milestones are 14, 7 and 1 working days before the due date
+(REMINDER_DAYS_BEFORE), the due date itself, and then every 7 calendar days
+(REMINDER_OVERDUE_EVERY_DAYS) while it is overdue: overdue_1 a week after the due date,
+overdue_2 a fortnight after, and so on, on the due date's weekday. Counting back in working days
+means a "1 working day before" reminder for a Monday deadline goes on the Friday (the Thursday
+when that Friday is Good Friday). The due-date and overdue reminders keep to the calendar: a
+deadline is a date people chose, and "every 7 days" is a weekly rhythm. A stage submitted and
+waiting for the Home Office is not reminded of its due date; instead, once it has waited longer
+than the review target (REMINDER_REVIEW_TARGET_WORKING_DAYS working days from the London date it
+was submitted), the reviewers are reminded on the next working day (review_1) and every 7 days
+after (review_2, ...). Suspended, withdrawn, rejected, not-pursued and transferred proposals,
+and proposals paused by a legal challenge, get no reminders of any kind.
+
+**Catch-up.** On a scan day the policy takes, for each stage, the most recent milestone on or
+before that day, and only that one. A day the scheduler missed is therefore caught up by the
+next scan (the "7 days before" reminder still goes when the first scan runs 6 working days
+before), but a stale one is not: a stage first scanned 3 working days before its due date gets
+one reminder, not a "14 days" and a "7 days" one as well. What a reminder says is worked out
+from the scan day, not from its kind ("due in 3 working days"), so a caught-up reminder is
+never wrong about the time left.
+
+**Exactly once, and moved dates.** Each (stage, due date, kind, recipient) is one
+ReminderDelivery row (unique in the database). A new due date is a new key, so moving a due
+date starts a fresh series; the old series stops because its rows no longer match the stage.
+A review series is keyed on its target date, so a resubmission starts a fresh one.
+
+**Who.** For the PCC's steps (business case, consultation, submission) the PCC's staff and
+signatory (`User.objects.for_pcc`); overdue reminders go to the Home Office reviewers as well.
+The Home Office records the independent assessment, the decision and the order, so for those
+steps every reminder goes to the reviewers (`User.objects.reviewers()`) and none to the PCC,
+who cannot act on them. Review reminders go to the reviewers. A person who has switched off
+early reminders (the preferences page) gets no "before" or "due today" reminder; overdue and
+review reminders always go.
+
+**Sending, and the limit of "exactly once".** A send claims its row (pending -> sending, with
+the time) in one conditional UPDATE, so of two workers holding the same task only one goes on;
+it makes the in-app notification (once: it is unique per delivery), hands the e-mail to the
+mail server, then marks the row sent. A retry, a rerun, a second beat or a second worker finds
+the row claimed or sent and does nothing. If the worker dies after claiming, the row stays
+"sending"; once REMINDER_SEND_LEASE_SECONDS have passed, the next scan hands it to a worker
+again and it is sent then. The lease is long (10 minutes) next to a send's limits (each mail
+server operation times out after EMAIL_TIMEOUT, and the task is killed at half the lease), so a
+send that is still alive is never taken over. What no design can rule out is a worker dying in
+the instant after the mail server accepted the message and before the row was marked sent:
+nothing records that the message went, and the next scan sends it again. We choose this
+at-least-once behaviour for that one window over at-most-once (marking sent before sending),
+which would silently drop a reminder whenever a worker died mid-send: a rare duplicate reminder
+costs less than a missed deadline.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+from django.utils import formats, timezone
+
+from portal.models import PCC_ROLES, Role
+
+from .models import ProposalStatus, StageStatus, Step
+from .models.choices import OPEN_STAGE_STATUSES
+
+# --- 1. Working days ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def bank_holidays(year: int) -> frozenset[date]:
+    """England and Wales bank holidays of `year`, from the `holidays` library (offline).
+
+    England and Wales share one list of bank holidays; the library files it under "ENG".
+    """
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The working day `count` working days before `day` (which need not be a working day)."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The working day `count` working days after `day`."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+# --- 2. Which stages, and their milestones ------------------------------------------------------
+
+#: Stages whose due date is reminded: someone still has work to do on them.
+REMINDED_STAGE_STATUSES = OPEN_STAGE_STATUSES
+#: Stages waiting for the Home Office, reminded against the review target.
+AWAITING_REVIEW_STATUS = StageStatus.SUBMITTED
+#: Only active proposals not under legal challenge get reminders.
+REMINDED_PROPOSAL_STATUS = ProposalStatus.ACTIVE
+
+DUE = "due"
+BEFORE_PREFIX = "before_"
+OVERDUE_PREFIX = "overdue_"
+REVIEW_PREFIX = "review_"
+
+
+def is_early(kind: str) -> bool:
+    """Before and on the due date: the reminders a person may switch off."""
+    return kind == DUE or kind.startswith(BEFORE_PREFIX)
+
+
+def is_review(kind: str) -> bool:
+    return kind.startswith(REVIEW_PREFIX)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A reminder falling due: its kind, the day it falls on, and the deadline it is about."""
+
+    kind: str
+    on: date
+    deadline: date
+
+    @property
+    def early(self) -> bool:
+        return is_early(self.kind)
+
+
+def due_date_milestone(*, due_date: date, today: date) -> Milestone | None:
+    """The most recent milestone of a due date on or before `today` (None before the first)."""
+    return _due_date_milestone(
+        due_date,
+        today,
+        tuple(sorted(set(settings.REMINDER_DAYS_BEFORE))),
+        settings.REMINDER_OVERDUE_EVERY_DAYS,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _due_date_milestone(due_date, today, days_before, every) -> Milestone | None:
+    # Cached: a scan meets the same few hundred due dates across many thousands of stages.
+    if today >= due_date:
+        number = (today - due_date).days // every
+        if number == 0:
+            return Milestone(DUE, due_date, due_date)
+        return Milestone(
+            f"{OVERDUE_PREFIX}{number}", due_date + timedelta(days=number * every), due_date
+        )
+    for days in days_before:  # nearest the due date first: the most recent that has come
+        on = working_days_before(due_date, days)
+        if on <= today:
+            return Milestone(f"{BEFORE_PREFIX}{days}", on, due_date)
+    return None
+
+
+def review_target_date(submitted_on: date) -> date:
+    """The day by which the Home Office aims to have reviewed a stage submitted that day."""
+    return add_working_days(submitted_on, settings.REMINDER_REVIEW_TARGET_WORKING_DAYS)
+
+
+def review_milestone(*, submitted_on: date, today: date) -> Milestone | None:
+    """The most recent review reminder for a stage submitted on `submitted_on` (London date)."""
+    return _review_milestone(
+        submitted_on,
+        today,
+        settings.REMINDER_REVIEW_TARGET_WORKING_DAYS,
+        settings.REMINDER_OVERDUE_EVERY_DAYS,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _review_milestone(submitted_on, today, target_days, every) -> Milestone | None:
+    target = add_working_days(submitted_on, target_days)
+    first = add_working_days(target, 1)
+    if today < first:
+        return None
+    number = (today - first).days // every + 1
+    return Milestone(
+        f"{REVIEW_PREFIX}{number}", first + timedelta(days=(number - 1) * every), target
+    )
+
+
+def latest_reminded_due_date(today: date) -> date:
+    """Stages due after this day have no milestone yet on `today`: the scan need not read them.
+
+    Exact: a "N working days before" milestone is on or before `today` exactly when the due
+    date is on or before the Nth working day after `today`.
+    """
+    return add_working_days(today, max(settings.REMINDER_DAYS_BEFORE, default=0))
+
+
+def latest_reminded_submission(today: date) -> date:
+    """Stages submitted after this (London) day are still within the review target on `today`.
+
+    A bound, not the exact day: the target's working days take at least as many calendar days.
+    """
+    return today - timedelta(days=settings.REMINDER_REVIEW_TARGET_WORKING_DAYS + 1)
+
+
+def stage_milestone(*, status: str, due_date, submitted_at, today: date) -> Milestone | None:
+    """The reminder a stage in `status` has due on `today`, if any (the proposal is eligible)."""
+    if status in REMINDED_STAGE_STATUSES and due_date is not None:
+        return due_date_milestone(due_date=due_date, today=today)
+    if status == AWAITING_REVIEW_STATUS and submitted_at is not None:
+        return review_milestone(submitted_on=timezone.localdate(submitted_at), today=today)
+    return None
+
+
+# --- 3. Who is reminded -------------------------------------------------------------------------
+
+PCC_PEOPLE = "pcc"
+REVIEWERS = "reviewers"
+
+
+def audience_of(role: str) -> str | None:
+    """The group a person of `role` is reminded as, if any (funding and site admins are not)."""
+    if role in PCC_ROLES:
+        return PCC_PEOPLE
+    if role == Role.REVIEWER:
+        return REVIEWERS
+    return None
+
+
+def audiences(*, step: int, kind: str) -> tuple[str, ...]:
+    """Which groups a reminder of `kind` about a stage of `step` goes to."""
+    if is_review(kind) or not Step(step).is_pcc_step:
+        return (REVIEWERS,)
+    if is_early(kind):
+        return (PCC_PEOPLE,)
+    return (PCC_PEOPLE, REVIEWERS)
+
+
+def wants(*, early_reminders: bool, kind: str) -> bool:
+    """Whether a person with this preference gets a reminder of `kind`."""
+    return early_reminders or not is_early(kind)
+
+
+def is_recipient(*, user, stage, kind: str) -> bool:
+    """Whether `user` is, today, among the people a reminder of `kind` on `stage` goes to."""
+    if not user.is_active or not wants(early_reminders=user.early_reminders, kind=kind):
+        return False
+    audience = audience_of(user.role)
+    if audience not in audiences(step=stage.step, kind=kind):
+        return False
+    return audience == REVIEWERS or user.pcc_id == stage.proposal.pcc_id
+
+
+# --- 4. Should a recorded reminder still go? ----------------------------------------------------
+
+CANCELLED_PROPOSAL_PAUSED = "The proposal is not active or is paused by a legal challenge."
+CANCELLED_DEADLINE_CHANGED = "The stage has moved on or its deadline has changed."
+CANCELLED_NOT_RECIPIENT = "The person no longer gets this reminder (role, account or preference)."
+CANCELLED_SUPERSEDED = "A later reminder about the same deadline has been recorded."
+
+
+def cancel_reason(*, delivery, superseded: bool) -> str | None:
+    """Why a recorded reminder should no longer go (None when it should). Checked by the send,
+    which may run days after the scan: the stage, proposal and person are read fresh."""
+    stage, proposal = delivery.stage, delivery.stage.proposal
+    if proposal.status != REMINDED_PROPOSAL_STATUS or proposal.under_legal_challenge:
+        return CANCELLED_PROPOSAL_PAUSED
+    if is_review(delivery.kind):
+        waiting = stage.status == AWAITING_REVIEW_STATUS and stage.submitted_at is not None
+        deadline = review_target_date(timezone.localdate(stage.submitted_at)) if waiting else None
+    else:
+        waiting = stage.status in REMINDED_STAGE_STATUSES
+        deadline = stage.due_date
+    if not waiting or deadline != delivery.due_date:
+        return CANCELLED_DEADLINE_CHANGED
+    if not is_recipient(user=delivery.recipient, stage=stage, kind=delivery.kind):
+        return CANCELLED_NOT_RECIPIENT
+    if superseded:
+        return CANCELLED_SUPERSEDED
+    return None
+
+
+# --- 5. What it says ----------------------------------------------------------------------------
+
+SUBJECT_DUE_IN = "Due in {days} working day{plural}: the {stage} stage of {proposal}"
+SUBJECT_DUE_BEFORE_NEXT_WORKING_DAY = (
+    "Due before the next working day: the {stage} stage of {proposal}"
+)
+SUBJECT_DUE_TODAY = "Due today: the {stage} stage of {proposal}"
+SUBJECT_OVERDUE = "Overdue: the {stage} stage of {proposal}"
+SUBJECT_AWAITING_REVIEW = "Waiting for review: the {stage} stage of {proposal}"
+
+SUMMARY_DUE_IN = (
+    "The {stage} stage of {proposal} ({pcc}) is due on {due}, in {days} working day{plural}."
+)
+SUMMARY_DUE_BEFORE_NEXT_WORKING_DAY = (
+    "The {stage} stage of {proposal} ({pcc}) is due on {due}, before the next working day."
+)
+SUMMARY_DUE_TODAY = "The {stage} stage of {proposal} ({pcc}) is due today, {due}."
+SUMMARY_OVERDUE = (
+    "The {stage} stage of {proposal} ({pcc}) was due on {due} and is {days} day{plural} overdue."
+)
+SUMMARY_AWAITING_REVIEW = (
+    "The {stage} stage of {proposal} ({pcc}) was submitted on {submitted} and has waited "
+    "{days} working days for review. The target is {target} working days."
+)
+
+
+DEADLINE_LABEL = "Due date"
+REVIEW_DEADLINE_LABEL = "Review target date"
+
+
+def deadline_label(kind: str) -> str:
+    return REVIEW_DEADLINE_LABEL if is_review(kind) else DEADLINE_LABEL
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    summary: str
+
+
+def wording(*, delivery) -> Wording:
+    """What a reminder says, worked out from the day its scan ran (`scheduled_on`)."""
+    stage, proposal = delivery.stage, delivery.stage.proposal
+    today, due = delivery.scheduled_on, delivery.due_date
+    names = {
+        "stage": Step(stage.step).label.lower(),
+        "proposal": proposal.title,
+        "pcc": proposal.pcc.name,
+        "due": formats.date_format(due),
+    }
+    if is_review(delivery.kind):
+        submitted = timezone.localdate(stage.submitted_at)
+        days = working_days_between(submitted, today)
+        return Wording(
+            SUBJECT_AWAITING_REVIEW.format(**names),
+            SUMMARY_AWAITING_REVIEW.format(
+                **names,
+                submitted=formats.date_format(submitted),
+                days=days,
+                target=settings.REMINDER_REVIEW_TARGET_WORKING_DAYS,
+            ),
+        )
+    if today < due:
+        days = working_days_between(today, due)
+        if days == 0:  # due on a weekend or bank holiday that comes before the next working day
+            return Wording(
+                SUBJECT_DUE_BEFORE_NEXT_WORKING_DAY.format(**names),
+                SUMMARY_DUE_BEFORE_NEXT_WORKING_DAY.format(**names),
+            )
+        plural = "" if days == 1 else "s"
+        return Wording(
+            SUBJECT_DUE_IN.format(**names, days=days, plural=plural),
+            SUMMARY_DUE_IN.format(**names, days=days, plural=plural),
+        )
+    if today == due:
+        return Wording(SUBJECT_DUE_TODAY.format(**names), SUMMARY_DUE_TODAY.format(**names))
+    days = (today - due).days
+    return Wording(
+        SUBJECT_OVERDUE.format(**names),
+        SUMMARY_OVERDUE.format(**names, days=days, plural="" if days == 1 else "s"),
+    )

@@ -1,0 +1,315 @@
+"""Deadlines and reminders: the daily scan, and sending each reminder once (DESIGN.md s.5).
+
+The policy (which stages, which days, whom, what it says) is proposals/reminders.py. Here:
+- the scan records every reminder due on a day as a ReminderDelivery row (a database insert
+  that ignores rows already there), then queues one send task per unfinished row;
+- the send claims its row, checks the reminder is still wanted, notifies the person in the
+  portal and by e-mail (services.notifications), and marks the row sent.
+The scan runs a fixed number of queries whatever the number of stages: the people once, the
+stages through one cursor read in batches, one insert, one read of the unfinished rows.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from portal.models import User
+
+from .. import reminders as policy
+from ..models import ReminderDelivery, Stage
+from .notifications import is_transient, notification_send, stage_link
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder to one person: its delivery's key, and the day it fell due."""
+
+    stage_id: int
+    due_date: date
+    kind: str
+    recipient_id: int
+    milestone_on: date
+    delivery_id: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.stage_id, self.due_date, self.kind, self.recipient_id)
+
+
+@dataclass
+class ScanResult:
+    """What a scan found for `today`: the stages it read, the reminders the policy has due
+    (sent already or not), and those handed to the workers (or, in a dry run, that would be)."""
+
+    today: date
+    dry_run: bool = False
+    stages: int = 0
+    due: list[Reminder] = field(default_factory=list)
+    to_send: list[Reminder] = field(default_factory=list)
+
+
+def _people() -> dict:
+    """Everyone reminders can go to, by group: reviewers, and each PCC's people by PCC id."""
+    groups = {policy.REVIEWERS: [], policy.PCC_PEOPLE: {}}
+    people = (
+        User.objects.filter(is_active=True)
+        .order_by()
+        .values_list("pk", "role", "pcc_id", "early_reminders")
+    )
+    for pk, role, pcc_id, early_reminders in people:
+        audience = policy.audience_of(role)
+        if audience == policy.REVIEWERS:
+            groups[policy.REVIEWERS].append((pk, early_reminders))
+        elif audience == policy.PCC_PEOPLE:
+            groups[policy.PCC_PEOPLE].setdefault(pcc_id, []).append((pk, early_reminders))
+    return groups
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _eligible_stages(today: date):
+    """The stages that may have a reminder due on `today`, as plain rows read in batches."""
+    submitted_before = _start_of_day(policy.latest_reminded_submission(today) + timedelta(days=1))
+    return (
+        Stage.objects.filter(
+            proposal__status=policy.REMINDED_PROPOSAL_STATUS,
+            proposal__under_legal_challenge=False,
+        )
+        .filter(
+            Q(
+                status__in=policy.REMINDED_STAGE_STATUSES,
+                due_date__lte=policy.latest_reminded_due_date(today),
+            )
+            | Q(status=policy.AWAITING_REVIEW_STATUS, submitted_at__lt=submitted_before)
+        )
+        .order_by()
+        .values_list("pk", "step", "status", "due_date", "submitted_at", "proposal__pcc_id")
+        .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
+    )
+
+
+def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
+    """Every reminder the policy has due on `today`, whether sent already or not, and how many
+    stages were read. Two queries whatever the number of stages."""
+    people = _people()
+    due, stages = [], 0
+    for pk, step, status, due_date, submitted_at, pcc_id in _eligible_stages(today):
+        stages += 1
+        milestone = policy.stage_milestone(
+            status=status, due_date=due_date, submitted_at=submitted_at, today=today
+        )
+        if milestone is None:
+            continue
+        for audience in policy.audiences(step=step, kind=milestone.kind):
+            group = (
+                people[policy.REVIEWERS]
+                if audience == policy.REVIEWERS
+                else people[policy.PCC_PEOPLE].get(pcc_id, ())
+            )
+            due.extend(
+                Reminder(pk, milestone.deadline, milestone.kind, person, milestone.on)
+                for person, early_reminders in group
+                if policy.wants(early_reminders=early_reminders, kind=milestone.kind)
+            )
+    return stages, due
+
+
+# On PostgreSQL the deliveries go in as columns of arrays: one statement, without building a
+# model instance per row (at 100,000 stages that is most of the scan's time otherwise).
+_INSERT_DELIVERIES = """
+    INSERT INTO {table} (created_at, updated_at, stage_id, due_date, kind, recipient_id,
+                         milestone_on, scheduled_on, status, attempts, last_error)
+    SELECT %(now)s, %(now)s, stage_id, due_date, kind, recipient_id, milestone_on,
+           %(today)s, %(status)s, 0, ''
+    FROM UNNEST(%(stages)s::bigint[], %(due_dates)s::date[], %(kinds)s::varchar[],
+                %(recipients)s::bigint[], %(milestones)s::date[])
+         AS due(stage_id, due_date, kind, recipient_id, milestone_on)
+    ON CONFLICT DO NOTHING
+"""
+
+
+def _insert_deliveries(due: list[Reminder], today: date) -> None:
+    """Insert a pending delivery for each reminder, skipping any already recorded."""
+    if connection.vendor != "postgresql":
+        ReminderDelivery.objects.bulk_create(
+            [
+                ReminderDelivery(
+                    stage_id=reminder.stage_id,
+                    due_date=reminder.due_date,
+                    kind=reminder.kind,
+                    recipient_id=reminder.recipient_id,
+                    milestone_on=reminder.milestone_on,
+                    scheduled_on=today,
+                )
+                for reminder in due
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_DELIVERIES.format(
+                table=connection.ops.quote_name(ReminderDelivery._meta.db_table)
+            ),
+            {
+                "now": timezone.now(),
+                "today": today,
+                "status": ReminderDelivery.Status.PENDING.value,
+                "stages": [reminder.stage_id for reminder in due],
+                "due_dates": [reminder.due_date for reminder in due],
+                "kinds": [reminder.kind for reminder in due],
+                "recipients": [reminder.recipient_id for reminder in due],
+                "milestones": [reminder.milestone_on for reminder in due],
+            },
+        )
+
+
+def reminders_record(*, today: date) -> ScanResult:
+    """Record the reminders due on `today` as deliveries, in one statement. Ones already
+    recorded (by an earlier run, another beat or another scan at this moment) are left as they
+    are: the database's unique constraint turns a second insert into nothing."""
+    stages, due = reminders_due(today=today)
+    _insert_deliveries(due, today)
+    return ScanResult(today=today, stages=stages, due=due)
+
+
+def _unfinished() -> list[Reminder]:
+    stale_before = timezone.now() - timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS)
+    rows = (
+        ReminderDelivery.objects.unfinished(stale_before=stale_before)
+        .order_by()
+        .values_list("stage_id", "due_date", "kind", "recipient_id", "milestone_on", "pk")
+        .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
+    )
+    return [Reminder(*row) for row in rows]
+
+
+def _publish(delivery_ids: list[int]) -> None:
+    from ..tasks import send_reminder
+
+    # One broker connection for the lot, rather than one taken from the pool per task.
+    with send_reminder.app.producer_or_acquire() as producer:
+        for delivery_id in delivery_ids:
+            send_reminder.apply_async((delivery_id,), producer=producer)
+
+
+def reminders_enqueue_unfinished() -> list[Reminder]:
+    """Queue a send task for every delivery not yet sent: new ones, ones whose sends gave up
+    after their retries, and ones claimed by a worker that died (after the lease). Tasks are
+    queued once the current transaction commits; duplicates are harmless, as a send claims
+    its row first."""
+    unfinished = _unfinished()
+    transaction.on_commit(partial(_publish, [reminder.delivery_id for reminder in unfinished]))
+    return unfinished
+
+
+def reminders_scan(*, today: date | None = None, dry_run: bool = False) -> ScanResult:
+    """The daily scan: record the reminders due on `today` (London's date by default) and
+    queue their sends. A dry run reads only: it reports what would be recorded and sent."""
+    today = today or timezone.localdate()
+    if not dry_run:
+        result = reminders_record(today=today)
+        result.to_send = reminders_enqueue_unfinished()
+        return result
+    stages, due = reminders_due(today=today)
+    recorded = set(
+        ReminderDelivery.objects.filter(stage_id__in={reminder.stage_id for reminder in due})
+        .order_by()
+        .values_list("stage_id", "due_date", "kind", "recipient_id")
+    )
+    unfinished = _unfinished()
+    return ScanResult(
+        today=today,
+        dry_run=True,
+        stages=stages,
+        due=due,
+        to_send=[reminder for reminder in due if reminder.key not in recorded] + unfinished,
+    )
+
+
+def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
+    """One line per reminder for operators: who, which stage of which proposal, what kind."""
+    users = User.objects.in_bulk({reminder.recipient_id for reminder in reminders})
+    stages = Stage.objects.select_related("proposal__pcc").in_bulk(
+        {reminder.stage_id for reminder in reminders}
+    )
+    lines = []
+    for reminder in reminders:
+        user, stage = users[reminder.recipient_id], stages[reminder.stage_id]
+        lines.append(
+            f"{reminder.kind:<11} {user.username} <{user.email or 'no e-mail'}>: "
+            f"{stage.proposal.pcc.name}, {stage.proposal.title}, {stage.get_step_display()} "
+            f"(deadline {reminder.due_date.isoformat()})"
+        )
+    return lines
+
+
+def reminder_delivery_send(*, delivery_id: int) -> str:
+    """Send one recorded reminder unless it has been sent, is being sent, or is no longer
+    wanted; returns the delivery's status afterwards.
+
+    Claims the row first (one conditional UPDATE, so only one worker goes on), makes the in-app
+    notification, e-mails, then marks the row sent. A transient failure (mail server or
+    database unavailable, a 4xx reply) releases the claim and is raised for the task to retry;
+    a permanent refusal marks the row failed, the notification staying in the portal.
+    """
+    now = timezone.now()
+    lease = timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS)
+    deliveries = ReminderDelivery.objects.filter(pk=delivery_id)
+    claimed = deliveries.unfinished(stale_before=now - lease).update(
+        status=ReminderDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return deliveries.values_list("status", flat=True).first() or "missing"
+    mine = deliveries.filter(status=ReminderDelivery.Status.SENDING, claimed_at=now)
+    delivery = deliveries.select_related("stage__proposal__pcc", "recipient").get()
+    superseded = ReminderDelivery.objects.filter(
+        stage_id=delivery.stage_id,
+        due_date=delivery.due_date,
+        recipient_id=delivery.recipient_id,
+        milestone_on__gt=delivery.milestone_on,
+    ).exists()
+    reason = policy.cancel_reason(delivery=delivery, superseded=superseded)
+    if reason:
+        mine.update(status=ReminderDelivery.Status.CANCELLED, last_error=reason)
+        return ReminderDelivery.Status.CANCELLED
+    wording = policy.wording(delivery=delivery)
+    try:
+        notification_send(
+            user=delivery.recipient,
+            title=wording.subject,
+            body=wording.summary,
+            link=stage_link(delivery.stage),
+            stage=delivery.stage,
+            delivery=delivery,
+            email_template="emails/reminder",
+            email_context={
+                "stage": delivery.stage,
+                "proposal": delivery.stage.proposal,
+                "early": policy.is_early(delivery.kind),
+                "deadline": delivery.due_date,
+                "deadline_label": policy.deadline_label(delivery.kind),
+            },
+        )
+    except Exception as error:
+        transient = is_transient(error)
+        mine.update(
+            status=ReminderDelivery.Status.PENDING if transient else ReminderDelivery.Status.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        if transient:
+            raise
+        logger.exception("Reminder %s refused for good", delivery_id)
+        return ReminderDelivery.Status.FAILED
+    mine.update(status=ReminderDelivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return ReminderDelivery.Status.SENT

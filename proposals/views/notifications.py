@@ -1,0 +1,75 @@
+"""Each person's notifications and reminder preference. Every signed-in role has them; nobody
+sees or changes anyone else's (another person's notification answers 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import ListView, View
+
+from ..forms.notifications import NO, YES, ReminderPreferencesForm
+from ..models import Notification
+from ..services import notifications as services
+from .base import ServiceFormView
+
+NOTIFICATIONS_PER_PAGE = 25
+MARKED_READ = "Notification marked as read."
+ALL_MARKED_READ = "All your notifications are marked as read."
+PREFERENCES_SAVED = "Your reminder preferences have been saved."
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The person's notifications, newest first: a fixed number of queries at any length."""
+
+    template_name = "notifications/list.html"
+    context_object_name = "notifications"
+    paginate_by = NOTIFICATIONS_PER_PAGE
+
+    def get_queryset(self):
+        return services.notifications_for(user=self.request.user)
+
+
+def _back_to_list(request):
+    """The list again, on the page the button was pressed on."""
+    page = request.POST.get("page", "")
+    url = reverse("notifications")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """POST: mark one of your notifications as read."""
+
+    def post(self, request, pk):
+        try:
+            services.notification_mark_read(notification_id=pk, user=request.user)
+        except Notification.DoesNotExist:
+            raise Http404("No such notification") from None
+        messages.success(request, MARKED_READ)
+        return _back_to_list(request)
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    """POST: mark all your notifications as read."""
+
+    def post(self, request):
+        services.notifications_mark_all_read(user=request.user)
+        messages.success(request, ALL_MARKED_READ)
+        return _back_to_list(request)
+
+
+class PreferencesView(LoginRequiredMixin, ServiceFormView):
+    template_name = "notifications/preferences.html"
+    form_class = ReminderPreferencesForm
+    success_message = PREFERENCES_SAVED
+
+    def get_initial(self):
+        return {"early_reminders": YES if self.request.user.early_reminders else NO}
+
+    def perform(self, form):
+        return services.user_reminder_preferences_update(
+            user=self.request.user, early_reminders=form.cleaned_data["early_reminders"]
+        )
+
+    def get_success_url(self):
+        return reverse("preferences")
