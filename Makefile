@@ -18,6 +18,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# axe-core for the accessibility checks, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -35,7 +40,7 @@ test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: export DJANGO_SECURE_SSL_REDIRECT ?= false
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-used-by-make-test-and-nowhere-else-0123456789
-test: install-dev
+test: install-dev node_modules/.installed
 	@command -v chromium >/dev/null || { echo "No browser for the journeys: install Debian's chromium package (apt-get install chromium)."; exit 1; }
 	$(BIN)/python manage.py check_services
 	$(BIN)/ruff check .
