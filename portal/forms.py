@@ -1,6 +1,10 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
+
+from . import two_factor
 
 INVALID_SIGN_IN = "Enter a correct username and password. Both are case-sensitive."
 USERNAME_REQUIRED = "Enter your username"
@@ -21,4 +25,35 @@ class SignInForm(AuthenticationForm):
             ),
             Field.text("password", field_width=Fluid.ONE_HALF),
             Button("submit", "Sign in"),
+        )
+
+
+class OneTimePasswordForm(forms.Form):
+    """The 6-digit code from an authenticator app."""
+
+    token = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code it shows now",
+        max_length=6,
+        min_length=6,
+        error_messages={
+            "required": two_factor.WRONG_CODE,
+            "min_length": two_factor.WRONG_CODE,
+            "max_length": two_factor.WRONG_CODE,
+        },
+        validators=[RegexValidator(r"^[0-9]{6}$", two_factor.WRONG_CODE)],
+    )
+
+    def __init__(self, *args, submit="Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text(
+                "token",
+                field_width=Fixed.TEN,
+                autocomplete="one-time-code",
+                inputmode="numeric",
+                spellcheck="false",
+            ),
+            Button("submit", submit),
         )

@@ -7,6 +7,8 @@ from proposals.views import notifications
 from . import views
 from .forms import SignInForm
 
+handler403 = "portal.views.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(
@@ -15,6 +17,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path("accounts/two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),

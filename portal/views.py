@@ -1,12 +1,19 @@
+from base64 import b32encode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
-from . import health
+from . import health, security_log, two_factor
+from .forms import OneTimePasswordForm
 
 
 @login_required
@@ -39,3 +46,66 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+def permission_denied(request, exception=None):
+    """The 403 page, with the refusal written to the security log."""
+    security_log.permission_refused(request, reason=str(exception or ""))
+    return render(request, "403.html", status=403)
+
+
+class TwoFactorMixin(LoginRequiredMixin):
+    template_name = "portal/two_factor.html"
+    form_class = OneTimePasswordForm
+
+    def success_url_or_home(self):
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return reverse("home")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.request.GET.get("next", ""), **kwargs)
+
+
+class TwoFactorSetupView(TwoFactorMixin, FormView):
+    """Enrol an authenticator app: scan the code (or type the key), then prove it works."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "submit": "Confirm and continue"}
+
+    def get_context_data(self, **kwargs):
+        device = two_factor.enrolment_device(user=self.request.user)
+        return super().get_context_data(
+            heading="Set up your authenticator app",
+            setup=True,
+            qr_svg=mark_safe(two_factor.enrolment_qr_svg(device)),  # our own generated SVG
+            secret=b32encode(device.bin_key).decode(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        device = two_factor.enrolment_device(user=self.request.user)
+        if not two_factor.enrolment_confirm(
+            request=self.request, device=device, token=form.cleaned_data["token"]
+        ):
+            form.add_error("token", two_factor.WRONG_CODE)
+            return self.form_invalid(form)
+        security_log.log_event("two_factor_enrolled", request=self.request, user=self.request.user)
+        return redirect(self.success_url_or_home())
+
+
+class TwoFactorVerifyView(TwoFactorMixin, FormView):
+    """The second step of signing in for people who use a one-time password."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading="Enter your code", setup=False, **kwargs)
+
+    def form_valid(self, form):
+        if not two_factor.verify(request=self.request, token=form.cleaned_data["token"]):
+            security_log.log_event(
+                "two_factor_failed", request=self.request, user=self.request.user
+            )
+            form.add_error("token", two_factor.WRONG_CODE)
+            return self.form_invalid(form)
+        return redirect(self.success_url_or_home())

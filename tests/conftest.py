@@ -20,6 +20,8 @@ def _test_settings(settings):
     # Pages compute their figures afresh, so query counts are the real ones; the dashboard
     # cache has its own tests.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    # One-time passwords have their own tests (tests/test_sign_in_protection.py).
+    settings.OTP_REQUIRED = False
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from portal.models import Role, User
 from proposals.models import AuditEvent, Proposal, ProposalStatus, Stage, StageStatus, Step
@@ -46,14 +47,20 @@ def test_demo_users_cover_every_role_and_pcc(seed):
 
 def test_demo_users_sign_in_with_the_default_password_in_debug(seed, client):
     seed()
-    assert client.login(username="staff-essex", password=DEFAULT_DEMO_PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username="staff-essex", password=DEFAULT_DEMO_PASSWORD
+    )
 
 
 def test_demo_password_comes_from_the_environment(seed, settings, client):
     settings.DEMO_PASSWORD = "a-password-from-the-environment"
     seed()
-    assert client.login(username="reviewer", password="a-password-from-the-environment")
-    assert not client.login(username="reviewer", password=DEFAULT_DEMO_PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username="reviewer", password="a-password-from-the-environment"
+    )
+    assert not client.login(
+        request=HttpRequest(), username="reviewer", password=DEFAULT_DEMO_PASSWORD
+    )
 
 
 def test_default_password_is_never_used_with_debug_off(settings):
