@@ -2,13 +2,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 
 from . import two_factor
 
 INVALID_SIGN_IN = "Enter a correct username and password. Both are case-sensitive."
 USERNAME_REQUIRED = "Enter your username"
 PASSWORD_REQUIRED = "Enter your password"
+USERNAME_TOO_LONG = "Enter a username of {limit} characters or fewer"
 
 
 class SignInForm(AuthenticationForm):
@@ -18,6 +19,12 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = USERNAME_REQUIRED
         self.fields["password"].error_messages["required"] = PASSWORD_REQUIRED
+        # AuthenticationForm sets the length limit without checking it: an over-long name would
+        # reach authentication, and the failed-sign-in record could not hold it.
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, message=USERNAME_TOO_LONG.format(limit=limit))
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text(

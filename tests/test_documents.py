@@ -250,7 +250,7 @@ def test_no_kind_and_no_file_are_both_asked_for(client_for, essex_staff, essex_p
     response = client_for(essex_staff).post(upload_url(essex_proposal), {})
 
     page = response.content.decode()
-    assert '<a href="#id_kind">Select what kind of document this is</a>' in page
+    assert '<a href="#id_kind_1">Select what kind of document this is</a>' in page
     assert '<a href="#id_file">Select a file</a>' in page
 
 

@@ -1,9 +1,21 @@
 """What every GOV.UK form here shares: a crispy-forms-gds helper, dates and stale-edit tokens."""
 
+from datetime import date
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.core.exceptions import ValidationError
+
+# GOV.UK Design System date input error messages.
+DATE_INCOMPLETE = "Enter the day, month and year"
+DATE_YEAR_FOUR_NUMBERS = "The year must include 4 numbers, for example 2017"
+#: Every date the portal records falls well within these years; one outside is a typing slip
+#: (and year 9999 leaves no day after it for the deadlines calendar to end an event on).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+DATE_YEAR_OUT_OF_RANGE = f"The year must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
+DATE_NOT_REAL = "Enter a real date, for example 27 3 2017"
 
 
 def govuk_helper(*fields, submit: str = "Save and continue") -> FormHelper:
@@ -14,9 +26,35 @@ def govuk_helper(*fields, submit: str = "Save and continue") -> FormHelper:
     return helper
 
 
+class GovukDateField(DateInputField):
+    """A GOV.UK date input whose day, month and year are each checked to be digits (by
+    DateInputField); here they must also all be given and make a real date with a 4-figure
+    year from EARLIEST_YEAR to LATEST_YEAR. A part left out is refused, never saved as no
+    date."""
+
+    def compress(self, data_list):
+        day, month, year = (part or "" for part in data_list)
+        if not (day or month or year):
+            # Only spaces typed: DateInputField checks `required` before trimming them.
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        if not (day and month and year):
+            raise ValidationError(DATE_INCOMPLETE, code="incomplete")
+        if len(year) != 4:
+            raise ValidationError(DATE_YEAR_FOUR_NUMBERS, code="invalid_year")
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+            raise ValidationError(DATE_YEAR_OUT_OF_RANGE, code="year_out_of_range")
+        try:
+            return date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            # 31 February, month 13, or a number too long to be a day at all.
+            raise ValidationError(DATE_NOT_REAL, code="invalid_date") from None
+
+
 def date_field(label: str, *, required: bool = False, help_text: str = "") -> DateInputField:
     """A GOV.UK date input (day, month, year)."""
-    field = DateInputField(
+    field = GovukDateField(
         label=label, required=required, help_text=help_text or "For example, 27 3 2017"
     )
     field.require_all_fields = False

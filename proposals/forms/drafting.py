@@ -17,6 +17,8 @@ MODEL_REQUIRED = "Select the governance model the proposal is for"
 AUTHORITIES_REQUIRED = "Select the fire and rescue authorities the proposal covers"
 END_BEFORE_START = "The consultation must end on or after the day it starts"
 RESPONSES_REQUIRED = "Enter the number of responses, as a whole number"
+POSITION_CHOOSE = "Select the position of {council}"
+POSITION_REQUIRED = "Select the position of {council}, or remove its date and evidence"
 
 
 class ProposalCreateForm(GovukForm):
@@ -30,13 +32,17 @@ class ProposalCreateForm(GovukForm):
     governance_model = forms.ChoiceField(
         choices=GovernanceModel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": MODEL_REQUIRED},
+        error_messages={"required": MODEL_REQUIRED, "invalid_choice": MODEL_REQUIRED},
     )
     fire_authorities = forms.ModelMultipleChoiceField(
         queryset=FireAuthority.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Fire and rescue authorities covered",
-        error_messages={"required": AUTHORITIES_REQUIRED},
+        error_messages={
+            "required": AUTHORITIES_REQUIRED,
+            "invalid_choice": AUTHORITIES_REQUIRED,
+            "invalid_pk_value": AUTHORITIES_REQUIRED,
+        },
     )
 
     def __init__(self, *args, pcc, **kwargs):
@@ -142,6 +148,7 @@ class CouncilPositionsForm(forms.Form):
                 choices=CouncilPosition.Position.choices,
                 widget=forms.RadioSelect,
                 required=False,
+                error_messages={"invalid_choice": POSITION_CHOOSE.format(council=council.name)},
             )
             self.fields[f"{prefix}_stated_on"] = date_field("Date of the council's response")
             self.fields[f"{prefix}_evidence"] = forms.CharField(
@@ -160,6 +167,19 @@ class CouncilPositionsForm(forms.Form):
                 )
             )
         self.helper = govuk_helper(*fieldsets, "version")
+
+    def clean(self):
+        cleaned = super().clean()
+        for council in self.councils:
+            prefix = f"council_{council.pk}"
+            # A date or evidence without a position would not be saved: say so, not lose it.
+            if (
+                f"{prefix}_position" not in self.errors
+                and not cleaned.get(f"{prefix}_position")
+                and (cleaned.get(f"{prefix}_stated_on") or cleaned.get(f"{prefix}_evidence"))
+            ):
+                self.add_error(f"{prefix}_position", POSITION_REQUIRED.format(council=council.name))
+        return cleaned
 
     def positions(self) -> dict:
         return {

@@ -41,7 +41,11 @@ class MoneyField(forms.DecimalField):
             value = value.strip().replace("£", "").replace(",", "").strip()
             if value and not PLAIN_AMOUNT.fullmatch(value):
                 raise forms.ValidationError(AMOUNT_INVALID, code="invalid")
-        return super().to_python(value)
+        amount = super().to_python(value)
+        # Said once: a long enough number breaks both the largest amount and the digits allowed.
+        if amount is not None and amount > self.max_value:
+            raise forms.ValidationError(AMOUNT_TOO_BIG, code="max_value")
+        return amount
 
 
 class AllocationForm(VersionedForm):

@@ -22,7 +22,10 @@ class ReminderPreferencesForm(GovukForm):
         help_text=EARLY_REMINDERS_HINT,
         choices=[(YES, "Yes, remind me before a due date"), (NO, "No, only when overdue")],
         widget=forms.RadioSelect,
-        error_messages={"required": EARLY_REMINDERS_REQUIRED},
+        error_messages={
+            "required": EARLY_REMINDERS_REQUIRED,
+            "invalid_choice": EARLY_REMINDERS_REQUIRED,
+        },
     )
 
     def adjust_fields(self):

@@ -6,6 +6,8 @@ from ..models import Assessment, Comment, Decision, StatutoryOrder
 from .base import GovukForm, VersionedForm, date_field
 
 COMMENT_REQUIRED = "Enter a comment"
+DECISION_REQUIRED = "Select the decision"
+VISIBILITY_REQUIRED = "Select who can see the comment"
 DUE_DATE_REQUIRED = "Enter the due date"
 LAID_BEFORE_MADE = "The order must be laid on or after the day it was made"
 IN_FORCE_BEFORE_MADE = "The order must come into force on or after the day it was made"
@@ -34,7 +36,7 @@ class DecisionForm(VersionedForm):
         label="The Home Secretary's decision",
         choices=Decision.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the decision"},
+        error_messages={"required": DECISION_REQUIRED, "invalid_choice": DECISION_REQUIRED},
     )
     decided_on = date_field("Date of the decision")
     summary = forms.CharField(
@@ -103,6 +105,7 @@ class CommentForm(GovukForm):
         widget=forms.RadioSelect,
         initial=Comment.Visibility.EVERYONE,
         required=False,
+        error_messages={"invalid_choice": VISIBILITY_REQUIRED},
     )
 
     def __init__(self, *args, home_office_choice: bool, **kwargs):

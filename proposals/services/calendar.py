@@ -1,8 +1,12 @@
 """Each person's deadlines calendar: a secret address they can turn off or replace."""
 
+import re
 import secrets
 
 from django.db import transaction
+
+#: What calendar_token_issue makes (URL-safe base64): any other address is not one of ours.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @transaction.atomic

@@ -1,12 +1,23 @@
 """Downloads: CSV files people open in a spreadsheet, and each person's deadlines calendar."""
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+#: How a cell starts when a spreadsheet program would run it as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """`value` for a CSV cell: typed text that would start a formula is kept as text, by the
+    apostrophe spreadsheet programs read as "this is text" and do not show."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -24,7 +35,7 @@ def csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespons
         # A byte-order mark so spreadsheet programs read the pound sign as UTF-8.
         yield "\ufeff" + writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([spreadsheet_text(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -43,7 +54,8 @@ def deadlines_calendar(stages, *, site_url: str) -> bytes:
         event.add("uid", f"stage-{stage.pk}-{stage.due_date:%Y%m%d}@fire-governance")
         event.add("summary", f"{stage.proposal.pcc.name}: {stage.get_step_display()} due")
         event.add("dtstart", stage.due_date)
-        event.add("dtend", stage.due_date + timedelta(days=1))
+        if stage.due_date < date.max:  # no day after the last one; an all-day event needs none
+            event.add("dtend", stage.due_date + timedelta(days=1))
         event.add("dtstamp", stamp)
         event.add("description", stage.proposal.title)
         event.add(

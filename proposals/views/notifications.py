@@ -29,6 +29,13 @@ class NotificationListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return services.notifications_for(user=self.request.user)
 
+    def paginate_queryset(self, queryset, page_size):
+        # As on the other lists: a page number mistyped or past the end shows the nearest page,
+        # so coming back after marking something read never ends on "Page not found".
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
 
 def _back_to_list(request):
     """The list again, on the page the button was pressed on."""

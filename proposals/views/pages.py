@@ -20,6 +20,14 @@ from ..services import calendar
 from .exports import csv_response, deadlines_calendar
 
 PROPOSALS_PER_PAGE = 25
+
+
+def page_asked(request) -> str:
+    """The page number asked for, if it looks like one (else the first): cache keys stay few."""
+    asked = request.GET.get("page", "1")
+    return asked if asked.isascii() and asked.isdigit() and len(asked) <= 6 else "1"
+
+
 REVIEWS_PER_PAGE = 50
 UNREAD_ON_HOME = 5
 
@@ -34,10 +42,12 @@ class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         user = self.request.user
         filters = ProposalFilter(self.request.GET, queryset=Proposal.objects.visible_to(user))
         query = self.request.GET.urlencode()
+        # Keyed by what the filters understood, so odd query strings share one cache entry.
+        understood = sorted(filters.form.cleaned_data.items()) if filters.is_valid() else "all"
         figures = selectors.dashboard_cached(
             "overview",
             user.is_home_office,
-            query,
+            understood,
             compute=lambda: overview_figures(filters.qs, user),
         )
         return super().get_context_data(
@@ -116,7 +126,7 @@ class PccView(LoginRequiredMixin, TemplateView):
     template_name = "proposals/pcc.html"
 
     def get_context_data(self, **kwargs):
-        slug, requested = self.kwargs["slug"], self.request.GET.get("page")
+        slug, requested = self.kwargs["slug"], page_asked(self.request)
         if not Pcc.objects.visible_to(self.request.user).filter(slug=slug).exists():
             raise Http404("No such PCC")
 
@@ -151,7 +161,7 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        requested = self.request.GET.get("page")
+        requested = page_asked(self.request)
 
         def queue_page():
             page = Paginator(selectors.review_queue(user=user), REVIEWS_PER_PAGE).get_page(
@@ -213,8 +223,11 @@ class CalendarFeedView(View):
     address is the credential, so calendar programs can fetch it without signing in."""
 
     def get(self, request, token):
+        # Checked before the database is asked: it cannot even compare some characters (NUL).
+        if not calendar.TOKEN_PATTERN.fullmatch(token):
+            raise Http404("No such calendar")
         user = User.objects.filter(calendar_token=token, is_active=True).first()
-        if user is None or not token:
+        if user is None:
             raise Http404("No such calendar")
         stages = selectors.upcoming_deadlines(
             proposals=Proposal.objects.visible_to(user), limit=None

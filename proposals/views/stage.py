@@ -156,6 +156,12 @@ class DueDateView(StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
+VERSION_UNREADABLE = (
+    "This page could not tell which saved version you started from, so nothing was saved. "
+    "Your answers are kept: check them, then save again."
+)
+
+
 class StaleEditMixin:
     """On a stale save: explain, show what is saved now, keep the editor's input, and let the
     next save (made knowingly) go through."""
@@ -165,10 +171,23 @@ class StaleEditMixin:
             return super().form_valid(form)
         except drafting.StaleEdit as stale:
             form.add_error(None, drafting.STALE_EDIT)
-            data = form.data.copy()
-            data[self.version_field] = self.current_version()
-            form.data = data
+            self.start_from_current_version(form)
             return self.render_to_response(self.get_context_data(form=form, stale=stale.current))
+
+    def form_invalid(self, form):
+        if self.version_field in form.errors:
+            # The version travels in a hidden field, which the error summary does not list and
+            # only a changed page gets wrong: say so where people read errors.
+            del form.errors[self.version_field]
+            form.add_error(None, VERSION_UNREADABLE)
+            self.start_from_current_version(form)
+        return super().form_invalid(form)
+
+    def start_from_current_version(self, form):
+        """Base the form shown again on what is saved now, keeping everything else typed."""
+        data = form.data.copy()
+        data[self.version_field] = self.current_version()
+        form.data = data
 
 
 class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):

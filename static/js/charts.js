@@ -2,14 +2,22 @@
 // The table beside every chart holds the same figures and is the accessible source.
 document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
   var data = JSON.parse(document.getElementById(canvas.dataset.chartSource).textContent);
-  var colours = ["#1d70b8", "#b1b4b6", "#00703c", "#f47738", "#4c2c92", "#d4351c"];
+  // GOV.UK colours, one per series (the stages chart has seven), each at least 3:1 against the
+  // white background (WCAG 2.2 1.4.11); a white edge keeps neighbouring segments apart.
+  var colours = ["#1d70b8", "#28a197", "#4c2c92", "#d53880", "#00703c", "#b58840", "#505a5f"];
   var stacked = canvas.dataset.chart === "stacked-bar";
   new Chart(canvas, {
     type: "bar",
     data: {
       labels: data.labels,
       datasets: data.series.map(function (series, index) {
-        return { label: series.label, data: series.data, backgroundColor: colours[index % colours.length] };
+        return {
+          label: series.label,
+          data: series.data,
+          backgroundColor: colours[index % colours.length],
+          borderColor: "#ffffff",
+          borderWidth: 1
+        };
       })
     },
     options: {
