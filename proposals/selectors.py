@@ -1,5 +1,6 @@
 """Reads for pages and dashboards. Each runs a fixed number of queries whatever the data size."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -350,7 +351,6 @@ def data_version() -> int:
 def dashboard_cached(name: str, *parts, compute):
     """`compute()`, reused until the data changes, the day turns (Europe/London) or
     DASHBOARD_CACHE_SECONDS pass; keyed by `name` and `parts` (such as the filters)."""
-    key = ":".join(
-        ["dashboard", name, str(data_version()), timezone.localdate().isoformat(), *map(str, parts)]
-    )
+    parts_digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"dashboard:{name}:{data_version()}:{timezone.localdate().isoformat()}:{parts_digest}"
     return cache.get_or_set(key, compute, settings.DASHBOARD_CACHE_SECONDS)
