@@ -17,6 +17,8 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # GOV.UK advises against moving focus on load: it skips the page's heading and text.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = USERNAME_REQUIRED
         self.fields["password"].error_messages["required"] = PASSWORD_REQUIRED
         # AuthenticationForm sets the length limit without checking it: an over-long name would
@@ -26,6 +28,7 @@ class SignInForm(AuthenticationForm):
             MaxLengthValidator(limit, message=USERNAME_TOO_LONG.format(limit=limit))
         )
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page renders the form element
         self.helper.layout = Layout(
             Field.text(
                 "username", field_width=Fluid.ONE_HALF, autocomplete="username", spellcheck="false"
@@ -54,6 +57,7 @@ class OneTimePasswordForm(forms.Form):
     def __init__(self, *args, submit="Continue", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page renders the form element
         self.helper.layout = Layout(
             Field.text(
                 "token",
