@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+
+from proposals.services import accounts
 
 from .models import User
+
+ENROLMENT_LINK_SENT = (
+    "Enrolment link e-mailed to {user} at {email}; it works once, for {hours} hours"
+)
 
 
 @admin.register(User)
@@ -16,3 +24,21 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("Role in the portal", {"fields": ("role", "pcc")}),
     )
+    actions = ["send_enrolment_link"]
+
+    @admin.action(description="E-mail an enrolment link for an authenticator app")
+    def send_enrolment_link(self, request, queryset):
+        """Through the accounts service: single use, 24 hours, audited (proposals/services)."""
+        for user in queryset:
+            try:
+                accounts.enrolment_link_issue(user=user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ENROLMENT_LINK_SENT.format(
+                        user=user.username, email=user.email, hours=settings.ENROLMENT_LINK_HOURS
+                    ),
+                    messages.SUCCESS,
+                )

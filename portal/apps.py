@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
@@ -7,3 +8,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import security_log  # noqa: F401  (connects the security log's receivers)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django admin, as the portal's admin site (portal/admin_site.py)."""
+
+    default = False  # PortalConfig is this module's configuration of the portal app itself
+    default_site = "portal.admin_site.PortalAdminSite"

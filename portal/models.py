@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -25,8 +26,22 @@ class UserQuerySet(models.QuerySet):
         return self.filter(role=Role.REVIEWER, is_active=True)
 
 
+SUPERUSER_IS_SITE_ADMIN = "A superuser is a site admin: leave the role empty or choose site admin"
+
+
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """`createsuperuser` makes a site admin: Django admin is theirs alone (see the Meta)."""
+        role = extra_fields.get("role") or Role.SITE_ADMIN
+        if role != Role.SITE_ADMIN:
+            raise ValueError(SUPERUSER_IS_SITE_ADMIN)
+        extra_fields["role"] = role
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+STAFF_IS_SITE_ADMIN = (
+    "Site admins, and only site admins, have staff status; superusers must be site admins."
+)
 
 
 class User(AbstractUser):
@@ -65,6 +80,14 @@ class User(AbstractUser):
                     "PCC staff and signatories belong to one PCC; Home Office roles to none."
                 ),
             ),
+            # Django admin (is_staff) and its bypass of model permissions (is_superuser) belong
+            # to site admins alone, so nobody outside that role holds powers the role does not.
+            models.CheckConstraint(
+                name="user_staff_is_site_admin",
+                condition=(Q(role=Role.SITE_ADMIN) & Q(is_staff=True))
+                | (~Q(role=Role.SITE_ADMIN) & Q(is_staff=False) & Q(is_superuser=False)),
+                violation_error_message=STAFF_IS_SITE_ADMIN,
+            ),
         ]
 
     def __str__(self):
@@ -77,3 +100,38 @@ class User(AbstractUser):
     @property
     def is_home_office(self) -> bool:
         return self.role in HOME_OFFICE_ROLES
+
+
+class EnrolmentLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EnrolmentLink(models.Model):
+    """A single-use link, issued by a site admin and e-mailed to its owner, through which an
+    account that must use one-time passwords enrols its first authenticator app.
+
+    Only the SHA-256 digest of the link's secret is stored: the database alone cannot enrol.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when issued from the command line.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Enrolment link for {self.user.username}, {self.created_at:%Y-%m-%d %H:%M}"

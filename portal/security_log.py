@@ -3,9 +3,11 @@
 Never a password, a one-time code or a document's contents: only who, from where, what.
 """
 
+import ipaddress
 import logging
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -13,7 +15,22 @@ log = logging.getLogger("portal.security")
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address, for the log and for django-axes alike.
+
+    The connection's address, unless TRUSTED_PROXY_COUNT proxies stand in front: then the
+    address the outermost of them saw, counted from the right of X-Forwarded-For (each proxy
+    appends the address it was connected from, so whatever a client writes there is ignored).
+    """
+    if request is None:
+        return None
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if count and len(forwarded) >= count:
+        try:
+            return str(ipaddress.ip_address(forwarded[-count]))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
 
 
 def log_event(event: str, *, request=None, user=None, username=None, **fields) -> None:

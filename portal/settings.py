@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "portal",
     "proposals",
@@ -217,10 +218,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# One-time passwords: required for Home Office reviewers, funding admins and site admins (and
-# for PCC people who enrol); on by default whenever debug is off, off for the embedded demo.
+# Proxies in front of the portal that append to X-Forwarded-For (0: none, the header is ignored
+# and the client is the connection's address). Axes and the security log read the same address.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.security_log.client_address"
+# Failed sign-ins to one account, from any address, slow its sign-in rather than lock it: after
+# this many, each further attempt waits twice as long as the last, up to the longest wait.
+SIGN_IN_DELAY_AFTER_FAILURES = env.int("SIGN_IN_DELAY_AFTER_FAILURES", default=3)
+SIGN_IN_DELAY_MAX_SECONDS = env.int("SIGN_IN_DELAY_MAX_SECONDS", default=60)
+# One-time passwords: required for the Home Office roles and anyone with admin powers (and for
+# PCC people who enrol); on by default whenever debug is off, off for the embedded demo.
 OTP_REQUIRED = env.bool("PORTAL_OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "Fire governance proposals"
+# A site admin's enrolment link works once, for this many hours.
+ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=24)
+# An authenticator app added but not confirmed with a code is forgotten after this many minutes.
+ENROLMENT_DEVICE_MINUTES = 30
+# Single-use recovery codes shown once at a person's first enrolment.
+RECOVERY_CODE_COUNT = 10
 
 # Content-Security-Policy (django-csp): our own files only, no inline script or style.
 CONTENT_SECURITY_POLICY = {

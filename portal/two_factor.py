@@ -1,42 +1,92 @@
-"""Time-based one-time passwords (django-otp): who must use them, enrolling, and verifying.
+"""Time-based one-time passwords (django-otp): who must use them, and what a session has passed.
 
-Home Office reviewers, funding admins and site admins must sign in with a code from an
-authenticator app when OTP_REQUIRED is on (the default whenever debug is off). PCC people may
-enrol; once they have, their codes are asked for too.
+One rule for who must use a code (`must_use_codes`): the Home Office roles, and anyone with
+Django admin powers (is_staff or is_superuser) whatever their role, whenever OTP_REQUIRED is on
+(the default whenever debug is off). PCC people may enrol; once they have, codes are asked too.
+
+What a password alone cannot do: enrol an app on an account that has one (the session must pass
+a code first, and the password is typed again), or enrol the first app of an account that must
+use codes (that takes a single-use link a site admin issues and e-mails to the owner). The writes
+are in proposals/services/accounts.py.
 """
 
+from datetime import timedelta
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.db import transaction
+from django.utils import timezone
 from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import HOME_OFFICE_ROLES
 
 DEVICE_NAME = "Authenticator app"
 WRONG_CODE = "Enter the 6-digit code your authenticator app shows now"
+WRONG_CODE_OR_RECOVERY_CODE = (
+    "Enter the 6-digit code your authenticator app shows now, or one of your recovery codes"
+)
+#: The session key holding the unconfirmed device this session is enrolling.
+PENDING_DEVICE_KEY = "portal_enrolment_device"
+#: The session key holding the enrolment link this session opened.
+ENROLMENT_LINK_KEY = "portal_enrolment_link"
 
 
-def two_factor_required(user) -> bool:
-    """Whether `user` must have passed a one-time password to use the portal now."""
-    if not user.is_authenticated:
-        return False
-    if user.role in HOME_OFFICE_ROLES:
-        return settings.OTP_REQUIRED
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+def must_use_codes(user) -> bool:
+    """Whether `user`'s role or powers call for a one-time password (when OTP_REQUIRED is on)."""
+    return user.role in HOME_OFFICE_ROLES or user.is_staff or user.is_superuser
 
 
 def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def enrolment_device(*, user) -> TOTPDevice:
-    """The device being enrolled: an unconfirmed one, made on first visit and kept until used."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+def two_factor_required(user) -> bool:
+    """Whether `user` must have passed a one-time password to use the portal now."""
+    if not user.is_authenticated:
+        return False
+    if must_use_codes(user):
+        return settings.OTP_REQUIRED
+    return has_confirmed_device(user)
+
+
+def two_factor_passed(user) -> bool:
+    """Whether `user` is signed in as fully as they must be: with a code when one is required."""
+    return user.is_authenticated and (not two_factor_required(user) or user.is_verified())
+
+
+def needs_enrolment_link(user) -> bool:
+    """An account that must use codes and has never enrolled enrols only through a link."""
+    return must_use_codes(user) and settings.OTP_REQUIRED and not has_confirmed_device(user)
+
+
+def confirmed_devices(user):
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("created_at", "pk")
+
+
+def pending_device(request) -> TOTPDevice | None:
+    """The unconfirmed device this session started enrolling, unless it has expired.
+
+    A device belongs to the session that made it (another session, say an attacker's with the
+    same password, cannot confirm it) and is forgotten after ENROLMENT_DEVICE_MINUTES.
+    """
+    cutoff = timezone.now() - timedelta(minutes=settings.ENROLMENT_DEVICE_MINUTES)
+    TOTPDevice.objects.filter(user=request.user, confirmed=False, created_at__lt=cutoff).delete()
+    device_id = request.session.get(PENDING_DEVICE_KEY)
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+
+
+def pending_device_start(request) -> TOTPDevice:
+    """This session's unconfirmed device, made now if there is none (or it expired)."""
+    device = pending_device(request)
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+        request.session[PENDING_DEVICE_KEY] = device.pk
+    return device
 
 
 def enrolment_qr_svg(device: TOTPDevice) -> str:
@@ -47,24 +97,14 @@ def enrolment_qr_svg(device: TOTPDevice) -> str:
     return buffer.getvalue().decode()
 
 
-@transaction.atomic
-def enrolment_confirm(*, request, device: TOTPDevice, token: str) -> bool:
-    """Confirm the device with a code it generated, and count this session as verified."""
-    if not device.verify_token(token.strip()):
-        return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    otp_login(request, device)
-    return True
+def verify(*, request, token: str):
+    """Check a code, or a recovery code, against the user's confirmed devices; on success the
+    session is verified and the device that matched is returned (else None).
 
-
-def verify(*, request, token: str) -> bool:
-    """Check a code against the user's confirmed devices; on success the session is verified.
-
-    Each device throttles repeated wrong codes (django-otp), so guessing is slow.
+    Each device throttles repeated wrong codes (django-otp), so guessing is slow; a recovery
+    code is deleted as it is used, under a row lock, so it works once.
     """
-    for device in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):
-        if device.verify_token(token.strip()):
-            otp_login(request, device)
-            return True
-    return False
+    device = match_token(request.user, "".join(token.split()).lower())
+    if device is not None:
+        otp_login(request, device)
+    return device

@@ -19,6 +19,17 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("accounts/two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
+    path(
+        "accounts/two-factor/enrol/<str:token>/",
+        views.TwoFactorEnrolLinkView.as_view(),
+        name="two-factor-enrol",
+    ),
+    path("account/two-factor/", views.DevicesView.as_view(), name="two-factor-devices"),
+    path(
+        "account/two-factor/<int:pk>/remove/",
+        views.DeviceRemoveView.as_view(),
+        name="two-factor-device-remove",
+    ),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),

@@ -1,19 +1,35 @@
 from base64 import b32encode
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from proposals.services import accounts
+from proposals.views.base import add_errors
 
 from . import health, security_log, two_factor
-from .forms import OneTimePasswordForm
+from .forms import EnrolmentForm, OneTimePasswordForm
+from .models import EnrolmentLink
+
+#: A code typed for a key this session no longer has: it expired, or was never shown here.
+KEY_EXPIRED = "Add the key shown below to your authenticator app, then enter the code it shows"
+DEVICE_ADDED = "“{name}” added. From now on, sign in with your password and a code from it."
+DEVICE_REMOVED = "“{name}” removed"
 
 
 @login_required
@@ -56,7 +72,6 @@ def permission_denied(request, exception=None):
 
 class TwoFactorMixin(LoginRequiredMixin):
     template_name = "portal/two_factor.html"
-    form_class = OneTimePasswordForm
 
     def success_url_or_home(self):
         target = self.request.POST.get("next") or self.request.GET.get("next") or ""
@@ -68,14 +83,39 @@ class TwoFactorMixin(LoginRequiredMixin):
         return super().get_context_data(next=self.request.GET.get("next", ""), **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
 class TwoFactorSetupView(TwoFactorMixin, FormView):
-    """Enrol an authenticator app: scan the code (or type the key), then prove it works."""
+    """Add an authenticator app: scan the code (or type the key), then prove it works.
+
+    A password alone cannot get here: an account with an app must pass its code first (and
+    types the password again); an account that must use codes and has none needs its owner's
+    enrolment link (see portal/two_factor.py).
+    """
+
+    form_class = EnrolmentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return self.handle_no_permission()
+        if two_factor.has_confirmed_device(user) and not user.is_verified():
+            return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.path})}")
+        self.link = EnrolmentLink.objects.usable().filter(
+            pk=request.session.get(two_factor.ENROLMENT_LINK_KEY), user=user
+        )
+        if two_factor.needs_enrolment_link(user) and not self.link.exists():
+            return render(request, "portal/enrolment_link_needed.html")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "submit": "Confirm and continue"}
+        return {
+            **super().get_form_kwargs(),
+            "request": self.request,
+            "ask_password": not self.link.exists(),
+        }
 
     def get_context_data(self, **kwargs):
-        device = two_factor.enrolment_device(user=self.request.user)
+        device = two_factor.pending_device_start(self.request)
         return super().get_context_data(
             heading="Set up your authenticator app",
             setup=True,
@@ -85,27 +125,100 @@ class TwoFactorSetupView(TwoFactorMixin, FormView):
         )
 
     def form_valid(self, form):
-        device = two_factor.enrolment_device(user=self.request.user)
-        if not two_factor.enrolment_confirm(
-            request=self.request, device=device, token=form.cleaned_data["token"]
-        ):
-            form.add_error("token", two_factor.WRONG_CODE)
+        device = two_factor.pending_device(self.request)
+        if device is None:
+            form.add_error("token", KEY_EXPIRED)
             return self.form_invalid(form)
-        security_log.log_event("two_factor_enrolled", request=self.request, user=self.request.user)
+        try:
+            codes = accounts.device_enrol(
+                request=self.request,
+                device=device,
+                token=form.cleaned_data["token"],
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, DEVICE_ADDED.format(name=device.name))
+        if codes:
+            return render(
+                self.request,
+                "portal/recovery_codes.html",
+                {"codes": codes, "next": self.success_url_or_home()},
+            )
         return redirect(self.success_url_or_home())
 
 
+class TwoFactorEnrolLinkView(LoginRequiredMixin, View):
+    """A site admin's enrolment link: once its owner has signed in, it opens the setup page.
+
+    The link is used up only when an app is confirmed, so opening it (or a mail scanner
+    fetching it) does not spend it.
+    """
+
+    def get(self, request, token):
+        link = accounts.enrolment_link_find(token=token, user=request.user)
+        if link is None:
+            return render(
+                request,
+                "portal/enrolment_link_needed.html",
+                {"problem": accounts.LINK_UNUSABLE},
+                status=404,
+            )
+        request.session[two_factor.ENROLMENT_LINK_KEY] = link.pk
+        return redirect("two-factor-setup")
+
+
+@method_decorator(never_cache, name="dispatch")
 class TwoFactorVerifyView(TwoFactorMixin, FormView):
     """The second step of signing in for people who use a one-time password."""
+
+    form_class = OneTimePasswordForm
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading="Enter your code", setup=False, **kwargs)
 
     def form_valid(self, form):
-        if not two_factor.verify(request=self.request, token=form.cleaned_data["token"]):
+        device = two_factor.verify(request=self.request, token=form.cleaned_data["token"])
+        if device is None:
             security_log.log_event(
                 "two_factor_failed", request=self.request, user=self.request.user
             )
-            form.add_error("token", two_factor.WRONG_CODE)
+            form.add_error("token", two_factor.WRONG_CODE_OR_RECOVERY_CODE)
             return self.form_invalid(form)
+        if isinstance(device, StaticDevice):
+            security_log.log_event(
+                "recovery_code_used", request=self.request, user=self.request.user
+            )
         return redirect(self.success_url_or_home())
+
+
+class DevicesView(LoginRequiredMixin, TemplateView):
+    """The person's authenticator apps (name, added, last used), to remove one or add another."""
+
+    template_name = "portal/devices.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        devices = list(two_factor.confirmed_devices(user))
+        return super().get_context_data(
+            devices=devices,
+            can_remove=not two_factor.must_use_codes(user) or len(devices) > 1,
+            recovery_codes_left=StaticToken.objects.filter(device__user=user).count(),
+            **kwargs,
+        )
+
+
+class DeviceRemoveView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        device = get_object_or_404(
+            TOTPDevice.objects.devices_for_user(request.user, confirmed=True), pk=pk
+        )
+        try:
+            accounts.device_remove(device=device, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, DEVICE_REMOVED.format(name=device.name))
+        return redirect("two-factor-devices")

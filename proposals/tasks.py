@@ -7,6 +7,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from .services.accounts import account_notice_send
 from .services.notifications import is_transient
 from .services.reminders import reminder_delivery_send, reminders_scan
 from .services.workflow import proposals_transfer_due
@@ -58,3 +59,9 @@ def send_reminder(self, delivery_id: int) -> str:
                 full_jitter=True,
             ),
         ) from error
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def send_account_notice(user_id: int, title: str, body: str) -> None:
+    """Tell an account's owner that an authenticator app was added or removed."""
+    account_notice_send(user_id=user_id, title=title, body=body)

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from portal.celery import app as celery_app
 from portal.models import Role
 from proposals.models import Pcc
 
@@ -85,3 +86,13 @@ def client_for():
 @pytest.fixture
 def essex_proposal(essex, essex_staff):
     return ProposalFactory(pcc=essex, created_by=essex_staff)
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks run in the test process as they are queued, as a worker would run them."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_eager_propagates = False

@@ -5,7 +5,7 @@ import factory
 from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
-from portal.models import User
+from portal.models import Role, User
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
@@ -31,6 +31,8 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password(TEST_PASSWORD)
+    # The database ties Django admin to the site-admin role (user_staff_is_site_admin).
+    is_staff = factory.LazyAttribute(lambda user: getattr(user, "role", "") == Role.SITE_ADMIN)
 
 
 class ProposalFactory(DjangoModelFactory):

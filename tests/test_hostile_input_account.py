@@ -18,7 +18,7 @@ from portal.forms import (
     USERNAME_REQUIRED,
     USERNAME_TOO_LONG,
 )
-from portal.two_factor import WRONG_CODE
+from portal.two_factor import WRONG_CODE, WRONG_CODE_OR_RECOVERY_CODE
 from proposals.forms.notifications import EARLY_REMINDERS_REQUIRED, NO, YES
 from proposals.models import Step
 from proposals.services.calendar import calendar_token_issue
@@ -192,14 +192,18 @@ def test_a_made_up_calendar_address_is_not_found(client, essex_staff, token):
 def test_a_wrong_one_time_password_is_refused_with_a_message(client_for, reviewer, token):
     client = client_for(reviewer)
     with rolled_back():
-        for name in ("two-factor-setup", "two-factor-verify"):
-            response = client.post(reverse(name), {"token": token})
+        for name, message, also in [
+            ("two-factor-setup", WRONG_CODE, {"name": "Phone", "password": TEST_PASSWORD}),
+            ("two-factor-verify", WRONG_CODE_OR_RECOVERY_CODE, {}),
+        ]:
+            client.get(reverse(name))  # the page as it was shown, with its key
+            response = client.post(reverse(name), {"token": token, **also})
             assert_not_server_error(response)
             assert response.status_code == 200
             messages = error_messages(response.content.decode())
             assert messages
             assert all(messages), messages
-            assert WRONG_CODE in messages or NULL_CHARACTERS in messages
+            assert message in messages or NULL_CHARACTERS in messages
 
 
 def test_a_post_too_long_to_be_a_username_is_answered_not_crashed(client, essex_staff):

@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from portal.celery import app as celery_app
 from portal.models import Role
 from proposals import reminders
 from proposals.management.commands.send_reminders import (
@@ -46,16 +45,6 @@ pytestmark = pytest.mark.django_db
 DUE = date(2026, 12, 9)  # a Wednesday
 LONDON = ZoneInfo("Europe/London")
 UTC = ZoneInfo("UTC")
-
-
-@pytest.fixture
-def celery_eager():
-    """Tasks run in the test process as they are queued, as a worker would run them."""
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_eager_propagates = False
 
 
 @pytest.fixture

@@ -2,18 +2,22 @@
 
 import json
 import logging
+import re
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.forms import INVALID_SIGN_IN, SIGN_IN_DELAYED
 from portal.two_factor import WRONG_CODE
 
 from .factories import TEST_PASSWORD, UserFactory
@@ -24,10 +28,22 @@ LOGIN = "/accounts/login/"
 WRONG = "not-the-password"
 
 
-def sign_in(client, username, password, address="203.0.113.7"):
+def sign_in(client, username, password, address="203.0.113.7", **headers):
     return client.post(
-        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, follow=True
+        LOGIN,
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        follow=True,
+        **headers,
     )
+
+
+def fail_sign_in(client, username, address="203.0.113.7", **headers):
+    """A failed sign-in by someone who then sits out the account's delay (moved back in the
+    database, not waited for)."""
+    response = sign_in(client, username, WRONG, address, **headers)
+    sit_out_the_wait()
+    return response
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -40,9 +56,9 @@ def current_code(device: TOTPDevice) -> str:
 
 def test_five_failed_sign_ins_lock_the_account_from_that_address(client, reviewer):
     for _ in range(4):
-        page = sign_in(client, reviewer.username, WRONG).content.decode()
+        page = fail_sign_in(client, reviewer.username).content.decode()
         assert "Enter a correct username and password" in page
-    assert sign_in(client, reviewer.username, WRONG).status_code == 429
+    assert fail_sign_in(client, reviewer.username).status_code == 429
     locked = sign_in(client, reviewer.username, TEST_PASSWORD)
     assert locked.status_code == 429
     assert "Your account is locked" in locked.content.decode()
@@ -51,14 +67,14 @@ def test_five_failed_sign_ins_lock_the_account_from_that_address(client, reviewe
 
 def test_a_lockout_does_not_lock_the_same_account_from_another_address(client, reviewer):
     for _ in range(5):
-        sign_in(client, reviewer.username, WRONG, address="203.0.113.7")
+        fail_sign_in(client, reviewer.username, address="203.0.113.7")
     elsewhere = sign_in(Client(), reviewer.username, TEST_PASSWORD, address="198.51.100.9")
     assert elsewhere.redirect_chain[-1][0] == "/overview/"
 
 
 def test_a_site_admin_unlocks_a_locked_account_in_admin(client, client_for, reviewer, site_admin):
     for _ in range(5):
-        sign_in(client, reviewer.username, WRONG)
+        fail_sign_in(client, reviewer.username)
     attempt = AccessAttempt.objects.get(username=reviewer.username)
     admin = client_for(site_admin)
     response = admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
@@ -71,6 +87,64 @@ def test_the_lockout_limit_is_a_setting(client, reviewer, settings):
     for _ in range(2):
         sign_in(client, reviewer.username, WRONG)
     assert sign_in(client, reviewer.username, TEST_PASSWORD).status_code == 429
+
+
+def sit_out_the_wait():
+    AccessAttempt.objects.update(
+        attempt_time=F("attempt_time") - timedelta(seconds=settings.SIGN_IN_DELAY_MAX_SECONDS)
+    )
+
+
+def test_failures_from_many_addresses_slow_an_account_progressively(client, reviewer):
+    for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3"]:  # typos happen
+        refused = sign_in(Client(), reviewer.username, WRONG, address)
+        assert INVALID_SIGN_IN in refused.content.decode()
+    waits = []
+    for address in ["198.51.100.4", "198.51.100.5", "198.51.100.6"]:
+        # Even the right password is not checked while the account waits.
+        attempt = Client()
+        delayed = sign_in(attempt, reviewer.username, TEST_PASSWORD, address).content.decode()
+        waits.append(int(re.search(r"Wait (\d+) seconds?", delayed).group(1)))
+        assert "_auth_user_id" not in attempt.session
+        sit_out_the_wait()
+        sign_in(Client(), reviewer.username, WRONG, address)  # and the guess was wrong
+    assert waits == [1, 2, 4]
+    sit_out_the_wait()
+    owner = sign_in(client, reviewer.username, TEST_PASSWORD, "192.0.2.50")
+    assert owner.redirect_chain[-1][0] == "/overview/"  # slowed, never locked out
+
+
+def test_the_longest_wait_is_a_setting(reviewer, settings):
+    settings.SIGN_IN_DELAY_MAX_SECONDS = 5
+    for number in range(12):
+        sit_out_the_wait()
+        sign_in(Client(), reviewer.username, WRONG, f"198.51.100.{number}")
+    delayed = sign_in(Client(), reviewer.username, TEST_PASSWORD, "192.0.2.50")
+    assert SIGN_IN_DELAYED.format(wait="5 seconds") in delayed.content.decode()
+
+
+def test_a_forged_forwarded_for_is_ignored_without_a_trusted_proxy(client, reviewer, caplog):
+    caplog.set_level(logging.INFO, logger="portal.security")
+    for number in range(5):
+        fail_sign_in(
+            client, reviewer.username, "203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}"
+        )
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    locked = sign_in(client, reviewer.username, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert locked.status_code == 429
+    addresses = {r.address for r in security_events(caplog) if r.event == "sign_in_failed"}
+    assert addresses == {"203.0.113.7"}
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_is_the_clients(reviewer, settings, caplog):
+    settings.TRUSTED_PROXY_COUNT = 1
+    caplog.set_level(logging.INFO, logger="portal.security")
+    # The client wrote "10.0.0.1" itself; the proxy appended the address it was connected from.
+    forwarded = {"HTTP_X_FORWARDED_FOR": "10.0.0.1, 198.51.100.23"}
+    sign_in(Client(), reviewer.username, WRONG, "172.16.0.2", **forwarded)
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.23"
+    (failed,) = [r for r in security_events(caplog) if r.event == "sign_in_failed"]
+    assert failed.address == "198.51.100.23"
 
 
 # --- One-time passwords (django-otp) ------------------------------------------------------------
@@ -97,17 +171,9 @@ def test_a_reviewer_must_enrol_an_authenticator_app_before_anything_else(
 ):
     response = sign_in(client, reviewer.username, TEST_PASSWORD)
     assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
-    page = response.content.decode()
-    assert "Set up your authenticator app" in page
-    assert "<svg" in page
+    # Enrolling takes the link a site admin e-mails (tests/test_enrolment.py).
+    assert "You need an enrolment link" in response.content.decode()
     assert client.get("/overview/")["Location"].startswith("/accounts/two-factor/setup/")
-    wrong = client.post("/accounts/two-factor/setup/", {"token": "000000"})
-    assert WRONG_CODE in wrong.content.decode()
-    device = TOTPDevice.objects.get(user=reviewer)
-    assert not device.confirmed
-    done = client.post("/accounts/two-factor/setup/", {"token": current_code(device)})
-    assert done["Location"] == "/"
-    assert client.get("/overview/").status_code == 200
 
 
 def test_an_enrolled_reviewer_signs_in_with_password_then_code(otp_required, reviewer):
@@ -212,7 +278,7 @@ def test_sign_ins_failures_lockouts_and_refusals_are_logged_without_passwords(
 ):
     caplog.set_level(logging.INFO, logger="portal.security")
     for _ in range(5):
-        sign_in(client, reviewer.username, WRONG)
+        fail_sign_in(client, reviewer.username)
     sign_in(client, reviewer.username, TEST_PASSWORD)
     sign_in(Client(), essex_staff.username, TEST_PASSWORD)
     client_for(essex_staff).get("/overview/")

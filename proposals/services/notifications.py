@@ -49,22 +49,37 @@ def notification_send(
     else:
         notification, _ = Notification.objects.get_or_create(delivery=delivery, defaults=values)
     if user.email:
-        context = {
-            "user": user,
-            "title": title,
-            "body": body,
-            "url": absolute_url(link),
-            "preferences_url": absolute_url(reverse("preferences")),
-            **(email_context or {}),
-        }
-        message = EmailMultiAlternatives(
-            subject=title,
-            body=render_to_string(f"{email_template}.txt", context),
-            to=[user.email],
+        email_send(
+            user=user,
+            title=title,
+            body=body,
+            url=absolute_url(link),
+            email_template=email_template,
+            email_context=email_context,
         )
-        message.attach_alternative(render_to_string(f"{email_template}.html", context), "text/html")
-        message.send()
     return notification
+
+
+def email_send(
+    *, user, title: str, body: str, url: str, email_template: str, email_context: dict | None
+) -> None:
+    """E-mail `user` (plain text and HTML, from `email_template` + ".txt" and ".html") through
+    Django's e-mail backend; errors are raised for the caller to retry or report."""
+    context = {
+        "user": user,
+        "title": title,
+        "body": body,
+        "url": url,
+        "preferences_url": absolute_url(reverse("preferences")),
+        **(email_context or {}),
+    }
+    message = EmailMultiAlternatives(
+        subject=title,
+        body=render_to_string(f"{email_template}.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string(f"{email_template}.html", context), "text/html")
+    message.send()
 
 
 def is_transient(error: Exception) -> bool:

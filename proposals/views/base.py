@@ -1,6 +1,7 @@
 """Small mixins every proposal page shares: scoping to what the user may see, the stage, and
 turning a refusal from the workflow into what the user reads."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,22 @@ from django.views.generic import FormView
 
 from ..models import Proposal, Step
 from ..workflow import TransitionRefused
+
+
+class RulePermissionMixin(LoginRequiredMixin):
+    """A signed-in page for those `permission_required` allows, checked with rules.has_perm.
+
+    Not Django's (or rules') PermissionRequiredMixin: they ask `user.has_perms`, which lets a
+    superuser through every rule. Here a site admin gets only what the rule gives the role.
+    """
+
+    permission_required: str
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not rules.has_perm(self.permission_required, user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ProposalMixin(LoginRequiredMixin):
@@ -54,6 +71,14 @@ def refuse(request, refusal: TransitionRefused, to: str):
     return redirect(to)
 
 
+def add_errors(form, error: ValidationError) -> None:
+    """A service's refusal by the fields it names (else in the error summary), keeping what
+    was typed."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, errors in by_field.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 class ServiceFormView(FormView):
     """A form whose valid data is handed to one service call: subclasses define `perform(form)`.
 
@@ -76,11 +101,7 @@ class ServiceFormView(FormView):
         try:
             self.result = self.perform(form)
         except ValidationError as error:
-            by_field = (
-                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            )
-            for field, errors in by_field.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
             return self.form_invalid(form)
         except TransitionRefused as refusal:
             for reason in refusal.reasons:

@@ -7,19 +7,18 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from .. import selectors
 from ..forms.funding import AllocationForm, PaymentForm
 from ..models import Allocation, Pcc
 from ..services import funding
 from ..services.drafting import record_version
-from .base import ServiceFormView
+from .base import RulePermissionMixin, ServiceFormView
 from .exports import csv_response
 from .stage import StaleEditMixin
 
 
-class FundingView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class FundingView(RulePermissionMixin, TemplateView):
     permission_required = "proposals.view_funding"
     template_name = "funding/funding.html"
 
@@ -43,7 +42,7 @@ class FundingView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         )
 
 
-class FundingCsvView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class FundingCsvView(RulePermissionMixin, TemplateView):
     permission_required = "proposals.view_funding"
 
     def get(self, request, *args, **kwargs):

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from portal.models import User
 
@@ -17,6 +16,7 @@ from .. import selectors
 from ..filters import ProposalFilter
 from ..models import Notification, Pcc, Proposal, Stage, Step
 from ..services import calendar
+from .base import RulePermissionMixin
 from .exports import csv_response, deadlines_calendar
 
 PROPOSALS_PER_PAGE = 25
@@ -32,7 +32,7 @@ REVIEWS_PER_PAGE = 50
 UNREAD_ON_HOME = 5
 
 
-class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class OverviewView(RulePermissionMixin, TemplateView):
     """The Home Office's picture of all nine PCCs: where each stands, what is late, money."""
 
     permission_required = "proposals.view_overview"
@@ -86,7 +86,7 @@ def stages_reached_chart(pccs, reached) -> dict:
     }
 
 
-class OverviewCsvView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class OverviewCsvView(RulePermissionMixin, View):
     """Every proposal the overview's filters select, one row each, with its six stages."""
 
     permission_required = "proposals.view_overview"
@@ -153,7 +153,7 @@ class PccView(LoginRequiredMixin, TemplateView):
         )
 
 
-class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class ReviewQueueView(RulePermissionMixin, TemplateView):
     """Submitted stages waiting for the Home Office, oldest first, with days waiting."""
 
     permission_required = "proposals.view_review_queue"

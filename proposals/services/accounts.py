@@ -1,0 +1,187 @@
+"""Writes to people's sign-in: enrolment links, authenticator apps and recovery codes.
+
+Every change is an audit event, and every enrolment and removal is told to the account's owner
+(in the portal and by e-mail) after it commits, so a stranger's app does not go unnoticed.
+Who may do what, and when, is in portal/two_factor.py.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal import security_log
+from portal.models import EnrolmentLink, User
+from portal.two_factor import (
+    ENROLMENT_LINK_KEY,
+    PENDING_DEVICE_KEY,
+    WRONG_CODE,
+    has_confirmed_device,
+    must_use_codes,
+)
+
+from .audit import audit_record
+from .notifications import absolute_url, email_send, notification_send
+
+NO_EMAIL_ADDRESS = "{user} has no e-mail address: add one before sending an enrolment link"
+ALREADY_ENROLLED = (
+    "{user} already has an authenticator app: they add another from their account's "
+    "authenticator apps page"
+)
+LINK_UNUSABLE = (
+    "This enrolment link has expired, has been used or is for another account. "
+    "Ask a site admin for a new one."
+)
+LAST_DEVICE = (
+    "You cannot remove your only authenticator app: your role signs in with a code. "
+    "Add another app first."
+)
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+ENROLMENT_LINK_TITLE = "Set up your authenticator app for Fire governance proposals"
+ENROLMENT_LINK_BODY = (
+    "A site admin has asked you to set up an authenticator app, which you will need with your "
+    "password to sign in. Open the link below, sign in, and follow the steps. The link works "
+    "once and expires on {expires}. If you did not expect it, tell a site admin."
+)
+DEVICE_ADDED_TITLE = "An authenticator app was added to your account"
+DEVICE_REMOVED_TITLE = "An authenticator app was removed from your account"
+DEVICE_CHANGED_BODY = (
+    "“{name}” was {change} your Fire governance proposals account on {when}. If this was not "
+    "you, tell a site admin at once: someone may know your password."
+)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _london(moment) -> str:
+    """“1 December 2026 at 09:30”, in Europe/London."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'j F Y')} at {local:%H:%M}"
+
+
+@transaction.atomic
+def enrolment_link_issue(*, user: User, by: User | None) -> str:
+    """Issue `user` a single-use enrolment link that expires after ENROLMENT_LINK_HOURS, e-mail
+    it to them, and return its address. Earlier unused links stop working. Only a digest of the
+    secret is kept. Refused (ValidationError) for an account without an e-mail address or one
+    that already has an app (it adds another from its own page, after passing a code)."""
+    if not user.email:
+        raise ValidationError(NO_EMAIL_ADDRESS.format(user=user.username))
+    if has_confirmed_device(user):
+        raise ValidationError(ALREADY_ENROLLED.format(user=user.username))
+    now = timezone.now()
+    user.enrolment_links.usable().update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    link = EnrolmentLink.objects.create(
+        user=user,
+        token_digest=_digest(token),
+        issued_by=by,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.ENROLMENT_LINK_HOURS),
+    )
+    audit_record(
+        actor=by,
+        action="enrolment_link_issued",
+        target=user,
+        after={"link": link.pk, "expires_at": link.expires_at},
+    )
+    url = absolute_url(reverse("two-factor-enrol", kwargs={"token": token}))
+    email_send(
+        user=user,
+        title=ENROLMENT_LINK_TITLE,
+        body=ENROLMENT_LINK_BODY.format(expires=_london(link.expires_at)),
+        url=url,
+        email_template="emails/account",
+        email_context={"link_text": "Set up your authenticator app"},
+    )
+    return url
+
+
+def enrolment_link_find(*, token: str, user: User) -> EnrolmentLink | None:
+    """The usable link with this secret, if it is `user`'s."""
+    return EnrolmentLink.objects.usable().filter(token_digest=_digest(token), user=user).first()
+
+
+@transaction.atomic
+def device_enrol(*, request, device: TOTPDevice, token: str, name: str) -> list[str]:
+    """Confirm this session's pending `device` with a code it generated, name it, and count the
+    session as verified. An enrolment made through a link uses the link up (a link used or
+    expired meanwhile refuses it). The first enrolment also makes the recovery codes, returned
+    here to be shown once; later ones return none. Raises ValidationError by field."""
+    by = request.user
+    link_id = request.session.get(ENROLMENT_LINK_KEY)
+    if link_id is not None:
+        used = EnrolmentLink.objects.usable().filter(pk=link_id, user=by)
+        if not used.update(used_at=timezone.now()):
+            raise ValidationError(LINK_UNUSABLE)
+    if not device.verify_token(token.strip()):
+        raise ValidationError({"token": WRONG_CODE})
+    device.name = name
+    device.confirmed = True
+    device.save(update_fields=["name", "confirmed"])
+    otp_login(request, device)
+    for key in (PENDING_DEVICE_KEY, ENROLMENT_LINK_KEY):
+        request.session.pop(key, None)
+    audit_record(actor=by, action="two_factor_enrolled", target=by, after={"device": name})
+    security_log.log_event("two_factor_enrolled", request=request, user=by)
+    _tell_owner(by, DEVICE_ADDED_TITLE, name=name, change="added to")
+    return recovery_codes_make(user=by)
+
+
+def recovery_codes_make(*, user: User) -> list[str]:
+    """RECOVERY_CODE_COUNT single-use codes (django-otp's static device), unless the user has
+    them already."""
+    device, created = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": RECOVERY_DEVICE_NAME, "confirmed": True}
+    )
+    if not created:
+        return []
+    codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def device_remove(*, device: TOTPDevice, by: User) -> None:
+    """Remove one of `by`'s own confirmed apps. The last one cannot go for roles that must use
+    codes; when it goes for anyone else, their recovery codes go with it."""
+    others = TOTPDevice.objects.filter(user=by, confirmed=True).exclude(pk=device.pk)
+    if must_use_codes(by) and not others.exists():
+        raise ValidationError(LAST_DEVICE)
+    name = device.name
+    device.delete()
+    if not others.exists():
+        StaticDevice.objects.filter(user=by).delete()
+    audit_record(actor=by, action="two_factor_removed", target=by, before={"device": name})
+    _tell_owner(by, DEVICE_REMOVED_TITLE, name=name, change="removed from")
+
+
+def _tell_owner(user: User, title: str, *, name: str, change: str) -> None:
+    body = DEVICE_CHANGED_BODY.format(name=name, change=change, when=_london(timezone.now()))
+    from ..tasks import send_account_notice  # the tasks module imports the services
+
+    transaction.on_commit(lambda: send_account_notice.delay(user.pk, title, body))
+
+
+def account_notice_send(*, user_id: int, title: str, body: str) -> None:
+    """Tell the account's owner about a change to their sign-in, in the portal and by e-mail."""
+    notification_send(
+        user=User.objects.get(pk=user_id),
+        title=title,
+        body=body,
+        link=reverse("two-factor-devices"),
+        email_template="emails/account",
+        email_context={"link_text": "See the authenticator apps on your account"},
+    )
