@@ -375,6 +375,7 @@ SCREENS = [
     Screen("new proposal (cannot see)", "/proposals/new/", HOME_OFFICE, status=403),
     Screen("set up an authenticator app", "/accounts/two-factor/setup/", REVIEWER),
     Screen("enter your code", "/accounts/two-factor/", REVIEWER, fail=typed(id_token="12")),
+    Screen("your authenticator apps", "/account/two-factor/", EVERYONE),
     # PCC people's pages
     Screen("PCC home", "/pccs/{pcc}/", EVERYONE),
     Screen("new proposal", "/proposals/new/", PCC, fail=submit_empty),
