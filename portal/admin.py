@@ -22,7 +22,8 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("Role in the portal", {"fields": ("role", "pcc")}),
+        # Admin powers go with the site-admin role alone (constraint user_staff_is_site_admin).
+        ("Role in the portal", {"fields": ("role", "pcc", "is_staff", "is_superuser")}),
     )
     actions = ["send_enrolment_link"]
 

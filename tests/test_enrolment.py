@@ -5,7 +5,9 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib import admin
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import IntegrityError
 from django.test import Client
@@ -15,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.forms import WRONG_PASSWORD
-from portal.models import EnrolmentLink, Role, User
+from portal.models import STAFF_IS_SITE_ADMIN, EnrolmentLink, Role, User
 from portal.two_factor import WRONG_CODE, WRONG_CODE_OR_RECOVERY_CODE
 from portal.views import KEY_EXPIRED
 from proposals.models import AuditEvent, StageStatus, Step
@@ -26,6 +28,7 @@ from proposals.services.accounts import (
     LAST_DEVICE,
     LINK_UNUSABLE,
 )
+from proposals.views.pages import OverviewView
 
 from .factories import TEST_PASSWORD, UserFactory, complete_business_case, stage_of
 
@@ -350,8 +353,6 @@ def test_admin_signs_in_through_the_portals_sign_in_page(client):
 
 
 def test_admin_refuses_a_site_admin_whose_session_has_not_passed_a_code(site_admin, rf):
-    from django.contrib import admin
-
     request = rf.get("/admin/")
     request.user = site_admin
     request.user.is_verified = lambda: False
@@ -376,11 +377,29 @@ def test_a_superuser_is_refused_what_only_a_reviewer_may_do(
 def test_a_page_rule_is_not_bypassed_by_superuser_status(rf, essex):
     """Page rules go through rules.has_perm: a superuser flag on a role the rule refuses
     (which the database would not store) still gets no overview."""
-    from django.core.exceptions import PermissionDenied
-
-    from proposals.views.pages import OverviewView
-
     request = rf.get("/overview/")
     request.user = User(role=Role.PCC_STAFF, pcc=essex, is_superuser=True, is_active=True)
     with pytest.raises(PermissionDenied):
         OverviewView.as_view()(request)
+
+
+@pytest.mark.parametrize(
+    ("role", "staff", "made"),
+    [(Role.SITE_ADMIN, "on", True), (Role.REVIEWER, "", True), (Role.REVIEWER, "on", False)],
+)
+def test_admin_adds_people_only_with_the_powers_their_role_carries(site_admin, role, staff, made):
+    admin = verified(site_admin, enrolled(site_admin))
+    response = admin.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "newcomer",
+            "usable_password": "true",
+            "password1": "a-long-enough-password-1",
+            "password2": "a-long-enough-password-1",
+            "role": role,
+            "is_staff": staff,
+        },
+    )
+    assert User.objects.filter(username="newcomer").exists() == made
+    if not made:
+        assert STAFF_IS_SITE_ADMIN in response.content.decode()
