@@ -25,14 +25,24 @@ class UserAdmin(DjangoUserAdmin):
         # Admin powers go with the site-admin role alone (constraint user_staff_is_site_admin).
         ("Role in the portal", {"fields": ("role", "pcc", "is_staff", "is_superuser")}),
     )
-    actions = ["send_enrolment_link"]
+    actions = ["send_enrolment_link", "reset_authenticator_apps"]
 
     @admin.action(description="E-mail an enrolment link for an authenticator app")
     def send_enrolment_link(self, request, queryset):
         """Through the accounts service: single use, 24 hours, audited (proposals/services)."""
+        self._send_links(request, queryset, accounts.enrolment_link_issue)
+
+    @admin.action(
+        description="Lost their app and recovery codes: remove their apps, e-mail an enrolment link"
+    )
+    def reset_authenticator_apps(self, request, queryset):
+        """Through the accounts service: audited, and the owner is told of each app removed."""
+        self._send_links(request, queryset, accounts.devices_reset)
+
+    def _send_links(self, request, queryset, service):
         for user in queryset:
             try:
-                accounts.enrolment_link_issue(user=user, by=request.user)
+                service(user=user, by=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

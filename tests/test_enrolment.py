@@ -27,6 +27,7 @@ from proposals.services.accounts import (
     DEVICE_REMOVED_TITLE,
     LAST_DEVICE,
     LINK_UNUSABLE,
+    recovery_codes_make,
 )
 from proposals.views.pages import OverviewView
 
@@ -184,6 +185,27 @@ def test_a_new_link_replaces_the_last(reviewer):
     assert signed_in(reviewer).get(first).status_code == 404
 
 
+def test_a_person_who_lost_their_app_and_codes_is_reset_by_a_site_admin(
+    site_admin, reviewer, celery_eager, django_capture_on_commit_callbacks
+):
+    recovery_codes_make(user=reviewer)
+    enrolled(reviewer, name="Lost phone")
+    admin = verified(site_admin, enrolled(site_admin))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            "/admin/portal/user/",
+            {"action": "reset_authenticator_apps", "_selected_action": [reviewer.pk]},
+        )
+    assert not TOTPDevice.objects.filter(user=reviewer).exists()
+    assert not StaticToken.objects.filter(device__user=reviewer).exists()
+    assert {message.subject for message in mail.outbox} == {
+        DEVICE_REMOVED_TITLE,
+        accounts.ENROLMENT_LINK_TITLE,
+    }
+    assert AuditEvent.objects.get(action="two_factor_reset").actor == site_admin
+    assert "You need an enrolment link" in signed_in(reviewer).get(SETUP).content.decode()
+
+
 def test_the_command_issues_a_link_for_the_first_site_admin(capsys):
     call_command("createsuperuser", interactive=False, username="ops", email="ops@example.com")
     call_command("issue_enrolment_link", "ops")
@@ -195,7 +217,7 @@ def test_the_command_issues_a_link_for_the_first_site_admin(capsys):
 
 
 def test_a_recovery_code_signs_in_once(reviewer):
-    accounts.recovery_codes_make(user=reviewer)
+    recovery_codes_make(user=reviewer)
     enrolled(reviewer)
     code = StaticToken.objects.filter(device__user=reviewer).first().token
     first = signed_in(reviewer)
@@ -213,7 +235,7 @@ def test_a_recovery_code_signs_in_once(reviewer):
 def test_adding_a_second_app_needs_the_code_and_the_password_again(
     reviewer, celery_eager, django_capture_on_commit_callbacks
 ):
-    accounts.recovery_codes_make(user=reviewer)
+    recovery_codes_make(user=reviewer)
     client = verified(reviewer, enrolled(reviewer))
     page = client.get(SETUP).content.decode()
     assert 'name="password"' in page
@@ -284,7 +306,7 @@ def test_a_reviewer_cannot_remove_their_only_app(reviewer):
 
 
 def test_pcc_people_may_remove_their_only_app_and_its_recovery_codes(essex_staff):
-    accounts.recovery_codes_make(user=essex_staff)
+    recovery_codes_make(user=essex_staff)
     device = enrolled(essex_staff)
     client = verified(essex_staff, device)
     client.post(f"{DEVICES}{device.pk}/remove/")

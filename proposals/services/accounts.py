@@ -25,6 +25,7 @@ from portal.two_factor import (
     ENROLMENT_LINK_KEY,
     PENDING_DEVICE_KEY,
     WRONG_CODE,
+    confirmed_devices,
     has_confirmed_device,
     must_use_codes,
 )
@@ -166,6 +167,19 @@ def device_remove(*, device: TOTPDevice, by: User) -> None:
         StaticDevice.objects.filter(user=by).delete()
     audit_record(actor=by, action="two_factor_removed", target=by, before={"device": name})
     _tell_owner(by, DEVICE_REMOVED_TITLE, name=name, change="removed from")
+
+
+@transaction.atomic
+def devices_reset(*, user: User, by: User | None) -> str:
+    """For a person who lost their app and their recovery codes: remove all their apps and
+    codes, tell them, and e-mail them an enrolment link (returned). Audited."""
+    names = list(confirmed_devices(user).values_list("name", flat=True))
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record(actor=by, action="two_factor_reset", target=user, before={"devices": names})
+    for name in names:
+        _tell_owner(user, DEVICE_REMOVED_TITLE, name=name, change="removed from")
+    return enrolment_link_issue(user=user, by=by)
 
 
 def _tell_owner(user: User, title: str, *, name: str, change: str) -> None:
