@@ -6,8 +6,9 @@ Django admin powers (is_staff or is_superuser) whatever their role, whenever OTP
 
 What a password alone cannot do: enrol an app on an account that has one (the session must pass
 a code first, and the password is typed again), or enrol the first app of an account that must
-use codes (that takes a single-use link a site admin issues and e-mails to the owner). The writes
-are in proposals/services/accounts.py.
+use codes (that takes a single-use link a site admin issues and e-mails to the owner).
+Confirming, removing and resetting apps, and issuing links, are services in
+proposals/services/accounts.py; here are the rules and this session's pending app.
 """
 
 from datetime import timedelta
