@@ -101,8 +101,10 @@ def test_the_proposal_history_exports_as_csv(client_for, essex_staff, essex):
     proposal_transition(proposal=proposal, action="suspend", by=essex_staff, reason="Pause")
     response = client_for(essex_staff).get(reverse("proposals:history-csv", args=[proposal.pk]))
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0] == "When,Who,Action,What,Before,After,Reason"
-    assert any("proposal.suspend" in line and "Pause" in line for line in lines)
+    assert lines[0] == "When,Who,What happened,Changes,Reason"
+    assert any("Proposal suspended,Status: Active → Suspended,Pause" in line for line in lines), (
+        lines
+    )
     assert len(lines) == 3
 
 
