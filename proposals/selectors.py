@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import (
-    CLOSED_STAGE_STATUSES,
+    PASSED_STAGE_STATUSES,
     Allocation,
     AuditEvent,
     BusinessCaseRevision,
@@ -269,10 +269,11 @@ def overview_counts(*, proposals: QuerySet, today: date) -> dict:
 
 
 def stages_reached(*, proposals: QuerySet) -> dict:
-    """For each PCC, how many of `proposals` are at each step (7 = every stage closed)."""
+    """For each PCC, how many of `proposals` are at each step (7 = every stage passed; a
+    rejected proposal stays at its decision)."""
     first_open_step = (
         Stage.objects.filter(proposal=OuterRef("pk"))
-        .exclude(status__in=CLOSED_STAGE_STATUSES)
+        .exclude(status__in=PASSED_STAGE_STATUSES)
         .order_by("step")
         .values("step")[:1]
     )

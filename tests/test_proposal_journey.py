@@ -1,5 +1,7 @@
 """A proposal walked from a new draft to transferred through the pages, as people would."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -134,21 +136,25 @@ def submit_to_home_secretary(people, proposal):
     ok(people.reviewer.post(url("stage-action", proposal, step, "approve")))
 
 
-def decide_and_order(people, proposal, transfer_date):
+def decide(people, proposal, outcome):
     step = Step.DECISION.slug
     ok(
         people.reviewer.post(
             url("stage-details", proposal, step),
             {
-                "outcome": "approved",
+                "outcome": outcome,
                 **date_fields("decided_on", date(2017, 7, 25)),
-                "summary": "Approved.",
+                "summary": "The Home Secretary's letter.",
                 "version": "",
             },
         )
     )
     upload(people.reviewer, proposal, Step.DECISION, "decision_letter")
     ok(people.reviewer.post(url("stage-action", proposal, step, "complete")))
+
+
+def decide_and_order(people, proposal, transfer_date):
+    decide(people, proposal, "approved")
     step = Step.ORDER.slug
     ok(
         people.reviewer.post(
@@ -211,6 +217,35 @@ def test_a_proposal_walks_from_draft_to_transferred_without_objection(people, es
         "Document uploaded",
     ]:
         assert line in page, line
+
+
+def test_a_rejected_proposal_reads_rejected_on_every_page_and_export(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    run_consultation(people, proposal, essex)
+    submit_to_home_secretary(people, proposal)
+    decide(people, proposal, "rejected")
+
+    for client in (people.staff, people.reviewer):
+        for page in (url("detail", proposal), "/pccs/essex/"):
+            response = client.get(page)
+            assert response.status_code == 200
+            assert ">Rejected</strong>" in response.content.decode()
+        decision = client.get(url("stage", proposal, "decision")).content.decode()
+        assert '<strong class="govuk-tag govuk-tag--red">Rejected</strong>' in decision
+        assert "Approved" not in decision
+        history = client.get(url("detail", proposal)).content.decode()
+        assert "<dt>Status</dt><dd><del>In progress</del> → Rejected</dd>" in history
+        assert "<dt>Status</dt><dd><del>Active</del> → Rejected</dd>" in history
+    overview = people.reviewer.get("/overview/")
+    assert overview.status_code == 200
+    assert ">Rejected</strong>" in overview.content.decode()
+    csv_text = b"".join(people.reviewer.get("/overview/proposals.csv").streaming_content)
+    (cells,) = csv.DictReader(io.StringIO(csv_text.decode("utf-8-sig")))
+    assert cells["Status"] == "Rejected"
+    assert cells["Decision: status"] == "Rejected"
 
 
 def test_an_objection_makes_the_home_office_assess_before_deciding(people, essex):

@@ -4,36 +4,55 @@ from django import template
 from django.utils import timezone
 
 from proposals import history
-from proposals.models import SECTIONS_BY_FIELD, ProposalStatus, StageStatus
+from proposals.models import SECTIONS_BY_FIELD, CollaborationDuty, ProposalStatus, StageStatus
 
 register = template.Library()
 
-STAGE_TAG_COLOURS = {
-    StageStatus.NOT_STARTED: "grey",
-    StageStatus.IN_PROGRESS: "light-blue",
-    StageStatus.SUBMITTED: "purple",
-    StageStatus.RETURNED: "orange",
-    StageStatus.APPROVED: "green",
-    StageStatus.SKIPPED: "grey",
+#: The GOV.UK tag colour of every value of each set of choices shown as a tag.
+TAG_COLOURS = {
+    StageStatus: {
+        StageStatus.NOT_STARTED: "grey",
+        StageStatus.IN_PROGRESS: "light-blue",
+        StageStatus.SUBMITTED: "purple",
+        StageStatus.RETURNED: "orange",
+        StageStatus.APPROVED: "green",
+        StageStatus.SKIPPED: "grey",
+        StageStatus.REJECTED: "red",
+    },
+    ProposalStatus: {
+        ProposalStatus.ACTIVE: "blue",
+        ProposalStatus.SUSPENDED: "yellow",
+        ProposalStatus.WITHDRAWN: "grey",
+        ProposalStatus.NOT_PURSUED: "grey",
+        ProposalStatus.TRANSFERRED: "green",
+        ProposalStatus.REJECTED: "red",
+    },
+    CollaborationDuty.Kind: {
+        CollaborationDuty.Kind.DUTY: "blue",
+        CollaborationDuty.Kind.POWER: "grey",
+    },
 }
 
-PROPOSAL_TAG_COLOURS = {
-    ProposalStatus.ACTIVE: "blue",
-    ProposalStatus.SUSPENDED: "yellow",
-    ProposalStatus.WITHDRAWN: "grey",
-    ProposalStatus.NOT_PURSUED: "grey",
-    ProposalStatus.TRANSFERRED: "green",
-}
+
+def choice_tag(choices, value) -> dict:
+    """A GOV.UK tag for one value of `choices`: its label, in its colour."""
+    member = choices(value)
+    return {"text": member.label, "colour": TAG_COLOURS[choices][member]}
 
 
 @register.inclusion_tag("includes/tag.html")
 def stage_tag(stage):
-    return {"text": stage.get_status_display(), "colour": STAGE_TAG_COLOURS[stage.status]}
+    return choice_tag(StageStatus, stage.status)
 
 
 @register.inclusion_tag("includes/tag.html")
 def proposal_tag(proposal):
-    return {"text": proposal.get_status_display(), "colour": PROPOSAL_TAG_COLOURS[proposal.status]}
+    return choice_tag(ProposalStatus, proposal.status)
+
+
+@register.inclusion_tag("includes/tag.html")
+def duty_kind_tag(duty):
+    return choice_tag(CollaborationDuty.Kind, duty.kind)
 
 
 @register.filter
