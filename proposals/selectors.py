@@ -133,12 +133,13 @@ class FundingSummary:
 
     @property
     def unallocated(self) -> Decimal:
+        """What no PCC has been allocated yet."""
         return self.fund.total - self.allocated
 
     @property
-    def remaining(self) -> Decimal:
-        """What is left of the fund: everything not yet paid out."""
-        return self.fund.total - self.paid
+    def allocated_unpaid(self) -> Decimal:
+        """What PCCs have been allocated and not yet paid."""
+        return self.allocated - self.paid
 
 
 def the_fund() -> Fund:

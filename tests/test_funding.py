@@ -254,3 +254,26 @@ def test_two_admins_saving_at_once_can_never_push_the_total_over_the_fund(fundin
     assert sorted(outcomes) == ["refused", "saved"]
     total = sum(a.amount for a in Allocation.objects.all())
     assert total == Decimal("600000.00")
+
+
+def test_the_overview_says_what_is_unallocated_and_what_is_allocated_but_unpaid(
+    client_for, funding_admin, reviewer, fund, essex, sussex
+):
+    set_allocation(fund, essex, "300000.00", funding_admin)
+    set_allocation(fund, sussex, "200000.00", funding_admin)
+    funding.payment_record(
+        fund=fund,
+        pcc=essex,
+        amount=Decimal("100000.00"),
+        paid_on=date(2017, 6, 1),
+        reference="",
+        by=funding_admin,
+    )
+    page = client_for(reviewer).get(reverse("proposals:overview")).content.decode()
+    figures = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "£500,000.00 of the £1,000,000.00 fund not yet allocated" in figures
+    assert "£400,000.00 allocated but not yet paid" in figures
+    assert "Not yet allocated £500,000.00" in figures
+    assert "Paid £100,000.00" in figures
+    assert "Allocated but not yet paid £400,000.00" in figures
+    assert "left of the" not in figures
