@@ -186,6 +186,11 @@ def allocation_history(*, allocation: Allocation | None) -> QuerySet:
     )
 
 
+def allocation_latest_change(*, allocation: Allocation | None) -> AuditEvent | None:
+    """The last change to an allocation's amount (who, when, why), or None."""
+    return allocation_history(allocation=allocation).filter(action="allocation.changed").first()
+
+
 @dataclass(frozen=True)
 class StageCell:
     """One cell of the overview: a stage's status and how far it is from its due date."""

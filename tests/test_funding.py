@@ -10,11 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from portal.models import Role
 from proposals import workflow
 from proposals.forms.funding import AMOUNT_INVALID
 from proposals.models import Allocation, AuditEvent, Fund, Pcc
 from proposals.services import funding
-from proposals.services.drafting import StaleEdit
+from proposals.services.drafting import STALE_EDIT, StaleEdit
+from proposals.templatetags.proposal_tags import govuk_datetime
+
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +281,31 @@ def test_the_overview_says_what_is_unallocated_and_what_is_allocated_but_unpaid(
     assert "Paid £100,000.00" in figures
     assert "Allocated but not yet paid £400,000.00" in figures
     assert "left of the" not in figures
+
+
+def test_a_stale_allocation_edit_shows_the_saved_version_beside_what_was_typed(
+    client_for, fund, essex, funding_admin
+):
+    set_allocation(fund, essex, "100000.00", funding_admin)
+    client = client_for(funding_admin)
+    page = client.get(reverse(ALLOCATION, args=["essex"])).content.decode()
+    version = re.search(r'name="version" value="([^"]+)"', page).group(1)
+    colleague = UserFactory(role=Role.FUNDING_ADMIN, first_name="Ada", last_name="Lovelace")
+    set_allocation(fund, essex, "250000.00", colleague, reason="Board minute 12")
+    saved = AuditEvent.objects.filter(action="allocation.changed").latest("pk")
+
+    response = client.post(
+        reverse(ALLOCATION, args=["essex"]),
+        {"amount": "£300,000.00", "reason": "My own reason", "version": version},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE_EDIT.split(".")[0] in page
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.split("What is saved now")[1]).split())
+    assert shown.startswith(
+        f"Allocation £250,000.00 Why Board minute 12 Changed by Ada Lovelace "
+        f"When {govuk_datetime(saved.created_at)} What you typed is kept"
+    )
+    assert 'value="£300,000.00"' in page
+    assert "My own reason</textarea>" in page
+    assert Allocation.objects.get(pcc=essex).amount == Decimal("250000.00")
