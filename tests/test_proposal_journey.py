@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
+from proposals.forms.drafting import COUNCIL_DATE_ERROR
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
@@ -331,6 +333,38 @@ def test_bad_dates_are_answered_by_the_field_and_the_input_kept(people, essex):
     assert "The consultation must end on or after the day it starts" in page
     assert "Enter the number of responses, as a whole number" in page
     assert "Kept summary" in page
+
+
+def test_a_councils_date_error_names_the_council_by_the_field_and_in_the_summary(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    council = essex.local_authorities.order_by("name").first()
+    prefix = f"council_{council.pk}"
+    response = people.staff.post(
+        url("council-positions", proposal, "consultation"),
+        {
+            f"{prefix}_position": "supports",
+            f"{prefix}_stated_on_0": "31",
+            f"{prefix}_stated_on_1": "2",
+            f"{prefix}_stated_on_2": "2017",
+            f"{prefix}_evidence": "Kept evidence",
+            "version": "",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = escape(
+        COUNCIL_DATE_ERROR.format(
+            council=council.name, error="enter a real date, for example 27 3 2017"
+        )
+    )
+    summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert f'href="#id_{prefix}_stated_on_0">{message}</a>' in summary
+    by_the_field = page.split('class="govuk-error-message">')[1].split("</span> <div")[0]
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in by_the_field
+    assert "Kept evidence" in page
 
 
 def test_revisions_can_be_compared_side_by_side(people, essex):
