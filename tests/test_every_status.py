@@ -65,6 +65,14 @@ def read(person, client_for):
     return get
 
 
+def proposal_pages(proposal) -> list[str]:
+    """Every page of one proposal that a person reads (forms and actions aside)."""
+    return [
+        reverse(f"proposals:{name}", args=[proposal.pk])
+        for name in ("detail", "business-case", "check-answers", "revisions")
+    ] + [reverse("proposals:stage", args=[proposal.pk, step.slug]) for step in Step]
+
+
 def csv_cell(text, column, row_title):
     rows = list(csv.DictReader(io.StringIO(text)))
     return next(row[column] for row in rows if row["Proposal"] == row_title)
@@ -128,6 +136,8 @@ def test_every_proposal_status_is_named_on_every_page_that_shows_it(read, essex,
     detail = reverse("proposals:detail", args=[proposal.pk])
     history_csv = reverse("proposals:history-csv", args=[proposal.pk])
     for role in EVERYONE:
+        for page in proposal_pages(proposal):
+            read(role, page)
         assert tag(label) in read(role, "/pccs/essex/")
         page = read(role, detail)
         assert tag(label) in page
@@ -150,6 +160,8 @@ def test_every_stage_status_is_named_on_every_page_that_shows_it(read, person, e
     current = Proposal.objects.get(pk=proposal.pk).current_stage
     stage_page = reverse("proposals:stage", args=[proposal.pk, stage.step_slug])
     for role in EVERYONE:
+        for page in proposal_pages(proposal):
+            read(role, page)
         pcc_page = read(role, "/pccs/essex/")
         assert tag(current.get_status_display()) in pcc_page
         assert tag(label) in read(role, reverse("proposals:detail", args=[proposal.pk]))
