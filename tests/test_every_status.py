@@ -82,16 +82,15 @@ def tag(label):
     return f">{label}</strong>"
 
 
+def record(proposal, target, action, *, by=None, **after):
+    """An event in `proposal`'s history that `target` now holds `after`."""
+    audit_record(actor=by, action=action, target=target, proposal=proposal, after=after)
+
+
 def set_status(proposal, status):
     """Put `proposal` in `status` and record it, as the workflow's services would."""
     Proposal.objects.filter(pk=proposal.pk).update(status=status)
-    audit_record(
-        actor=None,
-        action="proposal.loaded",
-        target=proposal,
-        proposal=proposal,
-        after={"status": status},
-    )
+    record(proposal, proposal, "proposal.loaded", status=status)
 
 
 def set_stage(proposal, status, step=None) -> Stage:
@@ -106,13 +105,7 @@ def set_stage(proposal, status, step=None) -> Stage:
         submitted_at=timezone.now() if status == StageStatus.SUBMITTED else None,
     )
     stage = stage_of(proposal, step)
-    audit_record(
-        actor=None,
-        action="stage.open",
-        target=stage,
-        proposal=proposal,
-        after={"stage": Step(step).label, "status": status},
-    )
+    record(proposal, stage, "stage.open", stage=Step(step).label, status=status)
     return stage
 
 
@@ -193,13 +186,7 @@ def test_every_decision_outcome_is_named_and_the_stage_never_claims_otherwise(
     decision = Decision.objects.create(
         proposal=proposal, outcome=outcome, decided_on=timezone.localdate()
     )
-    audit_record(
-        actor=reviewer,
-        action="decision.saved",
-        target=decision,
-        proposal=proposal,
-        after={"outcome": outcome},
-    )
+    record(proposal, decision, "decision.saved", by=reviewer, outcome=outcome)
     label = Decision.Outcome(outcome).label
     stage_page = reverse("proposals:stage", args=[proposal.pk, stage.step_slug])
     for role in EVERYONE:
@@ -220,13 +207,7 @@ def test_every_council_position_is_named_on_the_consultation_and_in_history(
     recorded = CouncilPosition.objects.create(
         proposal=proposal, local_authority=council, position=position
     )
-    audit_record(
-        actor=essex_staff,
-        action="council_position.saved",
-        target=recorded,
-        proposal=proposal,
-        after={"position": position},
-    )
+    record(proposal, recorded, "council_position.saved", by=essex_staff, position=position)
     label = CouncilPosition.Position(position).label
     for role in EVERYONE:
         page = read(role, reverse("proposals:stage", args=[proposal.pk, "consultation"]))
@@ -239,13 +220,7 @@ def test_every_council_position_is_named_on_the_consultation_and_in_history(
 def test_every_document_kind_is_named_on_its_stage_and_in_history(read, essex, essex_staff, kind):
     proposal = ProposalFactory(pcc=essex, title="Essex proposal")
     document = attach_document(stage_of(proposal, Step.BUSINESS_CASE), kind, essex_staff)
-    audit_record(
-        actor=essex_staff,
-        action="document.uploaded",
-        target=document,
-        proposal=proposal,
-        after={"name": document.original_name, "kind": kind, "sha256": document.sha256},
-    )
+    record(proposal, document, "document.uploaded", by=essex_staff, kind=kind)
     label = DocumentKind(kind).label
     for role in EVERYONE:
         page = read(role, reverse("proposals:stage", args=[proposal.pk, "business-case"]))

@@ -42,6 +42,12 @@ def set_allocation(fund, pcc, amount, by, reason="Agreed at the funding board"):
     )
 
 
+def pay(fund, pcc, amount, by, paid_on=date(2017, 8, 1), reference=""):
+    return funding.payment_record(
+        fund=fund, pcc=pcc, amount=Decimal(amount), paid_on=paid_on, reference=reference, by=by
+    )
+
+
 def test_funding_admin_changes_essexs_allocation_and_sees_it_in_history_and_totals(
     client_for, funding_admin, essex
 ):
@@ -119,37 +125,16 @@ def test_a_reason_is_required(client_for, funding_admin):
 
 def test_an_allocation_cannot_fall_below_what_was_paid(fund, essex, funding_admin):
     set_allocation(fund, essex, "100000.00", funding_admin)
-    funding.payment_record(
-        fund=fund,
-        pcc=essex,
-        amount=Decimal("60000.00"),
-        paid_on=date(2017, 8, 1),
-        reference="PTF-1",
-        by=funding_admin,
-    )
+    pay(fund, essex, "60000.00", funding_admin, reference="PTF-1")
     with pytest.raises(ValidationError, match=re.escape("already been paid £60,000.00")):
         set_allocation(fund, essex, "50000.00", funding_admin)
 
 
 def test_payments_cannot_exceed_the_allocation(fund, essex, funding_admin):
     set_allocation(fund, essex, "100000.00", funding_admin)
-    funding.payment_record(
-        fund=fund,
-        pcc=essex,
-        amount=Decimal("99999.99"),
-        paid_on=date(2017, 8, 1),
-        reference="",
-        by=funding_admin,
-    )
+    pay(fund, essex, "99999.99", funding_admin)
     with pytest.raises(ValidationError, match=re.escape("the most that can be paid now is £0.01")):
-        funding.payment_record(
-            fund=fund,
-            pcc=essex,
-            amount=Decimal("0.02"),
-            paid_on=date(2017, 9, 1),
-            reference="",
-            by=funding_admin,
-        )
+        pay(fund, essex, "0.02", funding_admin, paid_on=date(2017, 9, 1))
 
 
 def test_payments_are_recorded_with_who_and_when(client_for, funding_admin, fund, essex):
@@ -265,14 +250,7 @@ def test_the_overview_says_what_is_unallocated_and_what_is_allocated_but_unpaid(
 ):
     set_allocation(fund, essex, "300000.00", funding_admin)
     set_allocation(fund, sussex, "200000.00", funding_admin)
-    funding.payment_record(
-        fund=fund,
-        pcc=essex,
-        amount=Decimal("100000.00"),
-        paid_on=date(2017, 6, 1),
-        reference="",
-        by=funding_admin,
-    )
+    pay(fund, essex, "100000.00", funding_admin, paid_on=date(2017, 6, 1))
     page = client_for(reviewer).get(reverse("proposals:overview")).content.decode()
     figures = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "£500,000.00 of the £1,000,000.00 fund not yet allocated" in figures
