@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import (
-    CLOSED_STAGE_STATUSES,
+    PASSED_STAGE_STATUSES,
     Allocation,
     AuditEvent,
     BusinessCaseRevision,
@@ -133,12 +133,13 @@ class FundingSummary:
 
     @property
     def unallocated(self) -> Decimal:
+        """What no PCC has been allocated yet."""
         return self.fund.total - self.allocated
 
     @property
-    def remaining(self) -> Decimal:
-        """What is left of the fund: everything not yet paid out."""
-        return self.fund.total - self.paid
+    def allocated_unpaid(self) -> Decimal:
+        """What PCCs have been allocated and not yet paid."""
+        return self.allocated - self.paid
 
 
 def the_fund() -> Fund:
@@ -183,6 +184,11 @@ def allocation_history(*, allocation: Allocation | None) -> QuerySet:
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )
+
+
+def allocation_latest_change(*, allocation: Allocation | None) -> AuditEvent | None:
+    """The last change to an allocation's amount (who, when, why), or None."""
+    return allocation_history(allocation=allocation).filter(action="allocation.changed").first()
 
 
 @dataclass(frozen=True)
@@ -269,10 +275,11 @@ def overview_counts(*, proposals: QuerySet, today: date) -> dict:
 
 
 def stages_reached(*, proposals: QuerySet) -> dict:
-    """For each PCC, how many of `proposals` are at each step (7 = every stage closed)."""
+    """For each PCC, how many of `proposals` are at each step (7 = every stage passed; a
+    rejected proposal stays at its decision)."""
     first_open_step = (
         Stage.objects.filter(proposal=OuterRef("pk"))
-        .exclude(status__in=CLOSED_STAGE_STATUSES)
+        .exclude(status__in=PASSED_STAGE_STATUSES)
         .order_by("step")
         .values("step")[:1]
     )

@@ -9,9 +9,10 @@ Read top to bottom:
 
 A stage moves not_started -> in_progress -> submitted -> approved, or submitted -> returned ->
 in_progress with the reviewer's reasons. PCCs submit the first three steps; the Home Office
-records and completes the last three (in_progress -> approved). Approving a stage opens the
-next; the independent assessment is skipped, with the reason recorded, when no consulted
-council objects. Services (proposals/services/workflow.py) save, audit and apply follow-ups.
+records and completes the last three (in_progress -> approved, or -> rejected for a decision
+that rejects the proposal). Approving a stage opens the next; the independent assessment is
+skipped, with the reason recorded, when no consulted council objects. Services
+(proposals/services/workflow.py) save, audit and apply follow-ups.
 """
 
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import rules
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .models.choices import ProposalStatus, StageStatus, Step
 
@@ -179,9 +180,9 @@ pcc_step = Guard(holds=lambda stage: Step(stage.step).is_pcc_step, reason=NOT_A_
 home_office_step = Guard(
     holds=lambda stage: not Step(stage.step).is_pcc_step, reason=NOT_A_HOME_OFFICE_STEP
 )
-previous_stage_closed = Guard(
+previous_stage_passed = Guard(
     holds=lambda stage: (
-        stage.step == Step.BUSINESS_CASE or stage.proposal.stages.get(step=stage.step - 1).is_closed
+        stage.step == Step.BUSINESS_CASE or stage.proposal.stages.get(step=stage.step - 1).is_passed
     ),
     reason=PREVIOUS_STAGE_OPEN,
 )
@@ -219,7 +220,7 @@ class StageWorkflow(ConcurrentTransitionMixin, models.Model):
         field="status",
         source=StageStatus.NOT_STARTED,
         target=StageStatus.IN_PROGRESS,
-        conditions=[proposal_active, previous_stage_closed],
+        conditions=[proposal_active, previous_stage_passed],
         custom={"label": "Open", "system": True},
     )
     def open(self):
@@ -229,7 +230,7 @@ class StageWorkflow(ConcurrentTransitionMixin, models.Model):
         field="status",
         source=StageStatus.NOT_STARTED,
         target=StageStatus.SKIPPED,
-        conditions=[proposal_active, previous_stage_closed, no_council_objects],
+        conditions=[proposal_active, previous_stage_passed, no_council_objects],
         custom={"label": "Skip", "system": True},
     )
     def skip(self, *, reason: str):
@@ -286,13 +287,17 @@ class StageWorkflow(ConcurrentTransitionMixin, models.Model):
     @transition(
         field="status",
         source=StageStatus.IN_PROGRESS,
-        target=StageStatus.APPROVED,
+        target=RETURN_VALUE(StageStatus.APPROVED, StageStatus.REJECTED),
         conditions=[*LIVE, home_office_step, content_complete],
         permission=may_review,
         custom={"label": "Mark as complete", "refused": ONLY_REVIEWERS},
     )
     def complete(self):
         self.closed_at = timezone.now()
+        # FRSA 2004 s.4A(5): the Home Secretary may refuse the order; the stage says so.
+        if self.step == Step.DECISION and decision_rejected(self.proposal):
+            return StageStatus.REJECTED
+        return StageStatus.APPROVED
 
 
 # --- 4. Proposal transitions --------------------------------------------------------------------

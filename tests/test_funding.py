@@ -10,11 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from portal.models import Role
 from proposals import workflow
 from proposals.forms.funding import AMOUNT_INVALID
 from proposals.models import Allocation, AuditEvent, Fund, Pcc
 from proposals.services import funding
-from proposals.services.drafting import StaleEdit
+from proposals.services.drafting import STALE_EDIT, StaleEdit
+from proposals.templatetags.proposal_tags import govuk_datetime
+
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +39,12 @@ def set_allocation(fund, pcc, amount, by, reason="Agreed at the funding board"):
         reason=reason,
         version=funding.record_version(allocation),
         by=by,
+    )
+
+
+def pay(fund, pcc, amount, by, paid_on=date(2017, 8, 1), reference=""):
+    return funding.payment_record(
+        fund=fund, pcc=pcc, amount=Decimal(amount), paid_on=paid_on, reference=reference, by=by
     )
 
 
@@ -115,37 +125,16 @@ def test_a_reason_is_required(client_for, funding_admin):
 
 def test_an_allocation_cannot_fall_below_what_was_paid(fund, essex, funding_admin):
     set_allocation(fund, essex, "100000.00", funding_admin)
-    funding.payment_record(
-        fund=fund,
-        pcc=essex,
-        amount=Decimal("60000.00"),
-        paid_on=date(2017, 8, 1),
-        reference="PTF-1",
-        by=funding_admin,
-    )
+    pay(fund, essex, "60000.00", funding_admin, reference="PTF-1")
     with pytest.raises(ValidationError, match=re.escape("already been paid £60,000.00")):
         set_allocation(fund, essex, "50000.00", funding_admin)
 
 
 def test_payments_cannot_exceed_the_allocation(fund, essex, funding_admin):
     set_allocation(fund, essex, "100000.00", funding_admin)
-    funding.payment_record(
-        fund=fund,
-        pcc=essex,
-        amount=Decimal("99999.99"),
-        paid_on=date(2017, 8, 1),
-        reference="",
-        by=funding_admin,
-    )
+    pay(fund, essex, "99999.99", funding_admin)
     with pytest.raises(ValidationError, match=re.escape("the most that can be paid now is £0.01")):
-        funding.payment_record(
-            fund=fund,
-            pcc=essex,
-            amount=Decimal("0.02"),
-            paid_on=date(2017, 9, 1),
-            reference="",
-            by=funding_admin,
-        )
+        pay(fund, essex, "0.02", funding_admin, paid_on=date(2017, 9, 1))
 
 
 def test_payments_are_recorded_with_who_and_when(client_for, funding_admin, fund, essex):
@@ -254,3 +243,47 @@ def test_two_admins_saving_at_once_can_never_push_the_total_over_the_fund(fundin
     assert sorted(outcomes) == ["refused", "saved"]
     total = sum(a.amount for a in Allocation.objects.all())
     assert total == Decimal("600000.00")
+
+
+def test_the_overview_says_what_is_unallocated_and_what_is_allocated_but_unpaid(
+    client_for, funding_admin, reviewer, fund, essex, sussex
+):
+    set_allocation(fund, essex, "300000.00", funding_admin)
+    set_allocation(fund, sussex, "200000.00", funding_admin)
+    pay(fund, essex, "100000.00", funding_admin, paid_on=date(2017, 6, 1))
+    page = client_for(reviewer).get(reverse("proposals:overview")).content.decode()
+    figures = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "£500,000.00 of the £1,000,000.00 fund not yet allocated" in figures
+    assert "£400,000.00 allocated but not yet paid" in figures
+    assert "Not yet allocated £500,000.00" in figures
+    assert "Paid £100,000.00" in figures
+    assert "Allocated but not yet paid £400,000.00" in figures
+    assert "left of the" not in figures
+
+
+def test_a_stale_allocation_edit_shows_the_saved_version_beside_what_was_typed(
+    client_for, fund, essex, funding_admin
+):
+    set_allocation(fund, essex, "100000.00", funding_admin)
+    client = client_for(funding_admin)
+    page = client.get(reverse(ALLOCATION, args=["essex"])).content.decode()
+    version = re.search(r'name="version" value="([^"]+)"', page).group(1)
+    colleague = UserFactory(role=Role.FUNDING_ADMIN, first_name="Ada", last_name="Lovelace")
+    set_allocation(fund, essex, "250000.00", colleague, reason="Board minute 12")
+    saved = AuditEvent.objects.filter(action="allocation.changed").latest("pk")
+
+    response = client.post(
+        reverse(ALLOCATION, args=["essex"]),
+        {"amount": "£300,000.00", "reason": "My own reason", "version": version},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE_EDIT.split(".")[0] in page
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.split("What is saved now")[1]).split())
+    assert shown.startswith(
+        f"Allocation £250,000.00 Why Board minute 12 Changed by Ada Lovelace "
+        f"When {govuk_datetime(saved.created_at)} What you typed is kept"
+    )
+    assert 'value="£300,000.00"' in page
+    assert "My own reason</textarea>" in page
+    assert Allocation.objects.get(pcc=essex).amount == Decimal("250000.00")

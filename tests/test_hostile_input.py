@@ -989,7 +989,7 @@ def test_typed_text_comes_out_of_csv_exports_as_text_never_a_formula(
             for typed in (title, reason.strip())
         )
         assert [row[1] for row in overview[1:]] == [title_cell]
-        assert reason_cell in [row[6] for row in history[1:]]
+        assert reason_cell in [row[4] for row in history[1:]]
         for row in overview + history:
             assert not any(cell.startswith(FORMULA_STARTS) for cell in row), row
 

@@ -101,8 +101,10 @@ def test_the_proposal_history_exports_as_csv(client_for, essex_staff, essex):
     proposal_transition(proposal=proposal, action="suspend", by=essex_staff, reason="Pause")
     response = client_for(essex_staff).get(reverse("proposals:history-csv", args=[proposal.pk]))
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0] == "When,Who,Action,What,Before,After,Reason"
-    assert any("proposal.suspend" in line and "Pause" in line for line in lines)
+    assert lines[0] == "When,Who,What happened,Changes,Reason"
+    assert any("Proposal suspended,Status: Active → Suspended,Pause" in line for line in lines), (
+        lines
+    )
     assert len(lines) == 3
 
 
@@ -133,6 +135,20 @@ def test_the_duties_page_shows_evidence_from_each_proposals_latest_revision(
     page = client_for(reviewer).get(reverse("proposals:duties-list")).content.decode()
     assert "New evidence" in page
     assert "Old evidence" not in page
+
+
+def test_the_duties_page_names_each_pcc_once_beside_its_proposal(
+    client_for, reviewer, essex, essex_staff
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex: PCC to become the fire authority")
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+    drafting.business_case_duties_save(
+        proposal=proposal, evidence={duty: "Joint estates"}, base_revision=0, by=essex_staff
+    )
+    page = client_for(reviewer).get(reverse("proposals:duties-list")).content.decode()
+    assert "Essex: Essex:" not in page
+    assert '<td class="govuk-table__cell">Essex</td>' in page
+    assert ">Essex: PCC to become the fire authority</a>" in page
 
 
 def test_pcc_people_see_only_their_own_evidence_on_the_duties_page(

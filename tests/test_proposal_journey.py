@@ -1,11 +1,15 @@
 """A proposal walked from a new draft to transferred through the pages, as people would."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
+from proposals.forms.drafting import COUNCIL_DATE_ERROR
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
@@ -134,21 +138,25 @@ def submit_to_home_secretary(people, proposal):
     ok(people.reviewer.post(url("stage-action", proposal, step, "approve")))
 
 
-def decide_and_order(people, proposal, transfer_date):
+def decide(people, proposal, outcome):
     step = Step.DECISION.slug
     ok(
         people.reviewer.post(
             url("stage-details", proposal, step),
             {
-                "outcome": "approved",
+                "outcome": outcome,
                 **date_fields("decided_on", date(2017, 7, 25)),
-                "summary": "Approved.",
+                "summary": "The Home Secretary's letter.",
                 "version": "",
             },
         )
     )
     upload(people.reviewer, proposal, Step.DECISION, "decision_letter")
     ok(people.reviewer.post(url("stage-action", proposal, step, "complete")))
+
+
+def decide_and_order(people, proposal, transfer_date):
+    decide(people, proposal, "approved")
     step = Step.ORDER.slug
     ok(
         people.reviewer.post(
@@ -211,6 +219,35 @@ def test_a_proposal_walks_from_draft_to_transferred_without_objection(people, es
         "Document uploaded",
     ]:
         assert line in page, line
+
+
+def test_a_rejected_proposal_reads_rejected_on_every_page_and_export(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    run_consultation(people, proposal, essex)
+    submit_to_home_secretary(people, proposal)
+    decide(people, proposal, "rejected")
+
+    for client in (people.staff, people.reviewer):
+        for page in (url("detail", proposal), "/pccs/essex/"):
+            response = client.get(page)
+            assert response.status_code == 200
+            assert ">Rejected</strong>" in response.content.decode()
+        decision = client.get(url("stage", proposal, "decision")).content.decode()
+        assert '<strong class="govuk-tag govuk-tag--red">Rejected</strong>' in decision
+        assert "Approved" not in decision
+        history = client.get(url("detail", proposal)).content.decode()
+        assert "<dt>Status</dt><dd><del>In progress</del> → Rejected</dd>" in history
+        assert "<dt>Status</dt><dd><del>Active</del> → Rejected</dd>" in history
+    overview = people.reviewer.get("/overview/")
+    assert overview.status_code == 200
+    assert ">Rejected</strong>" in overview.content.decode()
+    csv_text = b"".join(people.reviewer.get("/overview/proposals.csv").streaming_content)
+    (cells,) = csv.DictReader(io.StringIO(csv_text.decode("utf-8-sig")))
+    assert cells["Status"] == "Rejected"
+    assert cells["Decision: status"] == "Rejected"
 
 
 def test_an_objection_makes_the_home_office_assess_before_deciding(people, essex):
@@ -296,6 +333,38 @@ def test_bad_dates_are_answered_by_the_field_and_the_input_kept(people, essex):
     assert "The consultation must end on or after the day it starts" in page
     assert "Enter the number of responses, as a whole number" in page
     assert "Kept summary" in page
+
+
+def test_a_councils_date_error_names_the_council_by_the_field_and_in_the_summary(people, essex):
+    proposal = create_proposal(people, essex)
+    write_business_case(people, proposal)
+    ok(people.staff.post(url("stage-action", proposal, "business-case", "submit")))
+    ok(people.reviewer.post(url("stage-action", proposal, "business-case", "approve")))
+    council = essex.local_authorities.order_by("name").first()
+    prefix = f"council_{council.pk}"
+    response = people.staff.post(
+        url("council-positions", proposal, "consultation"),
+        {
+            f"{prefix}_position": "supports",
+            f"{prefix}_stated_on_0": "31",
+            f"{prefix}_stated_on_1": "2",
+            f"{prefix}_stated_on_2": "2017",
+            f"{prefix}_evidence": "Kept evidence",
+            "version": "",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = escape(
+        COUNCIL_DATE_ERROR.format(
+            council=council.name, error="enter a real date, for example 27 3 2017"
+        )
+    )
+    summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert f'href="#id_{prefix}_stated_on_0">{message}</a>' in summary
+    by_the_field = page.split('class="govuk-error-message">')[1].split("</span> <div")[0]
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in by_the_field
+    assert "Kept evidence" in page
 
 
 def test_revisions_can_be_compared_side_by_side(people, essex):

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import InternalError, transaction
+from django.db import IntegrityError, InternalError, transaction
 from django.utils import timezone
 
 from proposals import workflow
@@ -385,6 +385,29 @@ def test_a_rejected_proposal_closes(walk, reviewer):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REJECTED
     assert status(proposal, Step.ORDER) == StageStatus.NOT_STARTED
+
+
+def test_a_rejected_decision_leaves_its_stage_rejected_not_approved(walk, reviewer):
+    proposal = walk(through=Step.SUBMISSION)
+    record_decision(proposal, reviewer, "rejected")
+    act(proposal, Step.DECISION, "complete", reviewer)
+    assert status(proposal, Step.DECISION) == StageStatus.REJECTED
+    event = AuditEvent.objects.filter(proposal=proposal, action="stage.complete").get()
+    assert event.after["status"] == StageStatus.REJECTED
+
+
+def test_an_approved_decision_leaves_its_stage_approved(walk, reviewer):
+    proposal = walk(through=Step.SUBMISSION)
+    record_decision(proposal, reviewer, "approved")
+    act(proposal, Step.DECISION, "complete", reviewer)
+    assert status(proposal, Step.DECISION) == StageStatus.APPROVED
+
+
+def test_only_the_decision_stage_can_be_rejected_in_the_database(proposal):
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        type(stage_of(proposal, Step.ORDER)).objects.filter(
+            proposal=proposal, step=Step.ORDER
+        ).update(status=StageStatus.REJECTED)
 
 
 def test_an_order_in_force_today_transfers_the_proposal(walk, reviewer):

@@ -19,6 +19,9 @@ END_BEFORE_START = "The consultation must end on or after the day it starts"
 RESPONSES_REQUIRED = "Enter the number of responses, as a whole number"
 POSITION_CHOOSE = "Select the position of {council}"
 POSITION_REQUIRED = "Select the position of {council}, or remove its date and evidence"
+COUNCIL_DATE_LABEL = "Date of {council}'s response"
+#: A date error names the council: every council's date field looks the same.
+COUNCIL_DATE_ERROR = COUNCIL_DATE_LABEL + ": {error}"
 
 
 class ProposalCreateForm(GovukForm):
@@ -150,7 +153,9 @@ class CouncilPositionsForm(forms.Form):
                 required=False,
                 error_messages={"invalid_choice": POSITION_CHOOSE.format(council=council.name)},
             )
-            self.fields[f"{prefix}_stated_on"] = date_field("Date of the council's response")
+            self.fields[f"{prefix}_stated_on"] = date_field(
+                COUNCIL_DATE_LABEL.format(council=council.name)
+            )
             self.fields[f"{prefix}_evidence"] = forms.CharField(
                 label="Evidence",
                 required=False,
@@ -172,6 +177,13 @@ class CouncilPositionsForm(forms.Form):
         cleaned = super().clean()
         for council in self.councils:
             prefix = f"council_{council.pk}"
+            if f"{prefix}_stated_on" in self.errors:
+                self.errors[f"{prefix}_stated_on"] = self.error_class(
+                    COUNCIL_DATE_ERROR.format(
+                        council=council.name, error=error[:1].lower() + error[1:]
+                    )
+                    for error in self.errors[f"{prefix}_stated_on"]
+                )
             # A date or evidence without a position would not be saved: say so, not lose it.
             if (
                 f"{prefix}_position" not in self.errors

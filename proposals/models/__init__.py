@@ -5,7 +5,14 @@ from .business_case import (
     DutyEvidence,
     Section,
 )
-from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
+from .choices import (
+    CLOSED_STAGE_STATUSES,
+    PASSED_STAGE_STATUSES,
+    GovernanceModel,
+    ProposalStatus,
+    StageStatus,
+    Step,
+)
 from .money import Allocation, Fund, Payment
 from .notifications import Notification, ReminderDelivery
 from .proposal import (
@@ -32,6 +39,7 @@ __all__ = [
     "BUSINESS_CASE_SECTIONS",
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
+    "PASSED_STAGE_STATUSES",
     "SECTIONS_BY_FIELD",
     "Allocation",
     "AmbulanceTrust",

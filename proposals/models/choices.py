@@ -56,9 +56,13 @@ class StageStatus(models.TextChoices):
     RETURNED = "returned", "Returned"
     APPROVED = "approved", "Approved"
     SKIPPED = "skipped", "Skipped"
+    # Only the decision stage ends this way: the Home Secretary rejected the proposal.
+    REJECTED = "rejected", "Rejected"
 
 
+#: A proposal has gone past stages in these states to the next one.
+PASSED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.SKIPPED)
 #: Stages in these states need nothing more from anyone.
-CLOSED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.SKIPPED)
+CLOSED_STAGE_STATUSES = (*PASSED_STAGE_STATUSES, StageStatus.REJECTED)
 #: Stages in these states wait on the people drafting or recording them (not on review).
 OPEN_STAGE_STATUSES = (StageStatus.IN_PROGRESS, StageStatus.RETURNED)

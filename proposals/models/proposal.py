@@ -7,7 +7,14 @@ from django.utils.functional import cached_property
 
 from ..workflow import ProposalWorkflow, StageWorkflow
 from .base import TimeStampedModel, source_url_field
-from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
+from .choices import (
+    CLOSED_STAGE_STATUSES,
+    PASSED_STAGE_STATUSES,
+    GovernanceModel,
+    ProposalStatus,
+    StageStatus,
+    Step,
+)
 from .reference import FireAuthority, LocalAuthority, Pcc
 
 
@@ -85,11 +92,12 @@ class Proposal(ProposalWorkflow, TimeStampedModel):
 
     @cached_property
     def current_stage(self):
-        """The first stage still open, or None once all six are closed.
+        """The first stage the proposal has not gone past (for a rejected proposal, its
+        rejected decision), or None once all six are approved or skipped.
 
         Reads `self.stages.all()`, so a prefetch of stages (in step order) avoids a query.
         """
-        return next((stage for stage in self.stages.all() if not stage.is_closed), None)
+        return next((stage for stage in self.stages.all() if not stage.is_passed), None)
 
 
 class Stage(StageWorkflow, TimeStampedModel):
@@ -130,6 +138,10 @@ class Stage(StageWorkflow, TimeStampedModel):
                 condition=~Q(status=StageStatus.SKIPPED)
                 | (Q(step=Step.INDEPENDENT_ASSESSMENT) & ~Q(skip_reason="")),
             ),
+            models.CheckConstraint(
+                name="only_decision_rejected",
+                condition=~Q(status=StageStatus.REJECTED) | Q(step=Step.DECISION),
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="stage_open_due_idx")]
 
@@ -139,6 +151,11 @@ class Stage(StageWorkflow, TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STAGE_STATUSES
+
+    @property
+    def is_passed(self) -> bool:
+        """Approved or skipped: the proposal has gone on to the next stage."""
+        return self.status in PASSED_STAGE_STATUSES
 
     @property
     def step_slug(self) -> str:

@@ -43,7 +43,11 @@ DEMO_PASSWORD_REQUIRED = (
 )
 SYNTHETIC_TITLE_PREFIX = "Illustrative proposal"
 ILLUSTRATIVE_ALLOCATION = Decimal("100000.00")
-HISTORY_SOURCE = "Loaded from public sources (shared/domain/FACTS.md)."
+HISTORY_SOURCE = (
+    "Taken from the public record: Home Office and GOV.UK announcements, statutory instruments "
+    "on legislation.gov.uk and the PCCs' own published papers, with each source linked beside "
+    "what it supports."
+)
 BATCH_SIZE = 2000
 RETURNED = "Illustrative: more evidence needed on the financial case."
 

@@ -3,7 +3,7 @@
 Each service locks the row it changes, fires the transition (raising TransitionRefused with
 the user's reasons when it may not happen), saves, records the audit event, and applies what
 follows: approving a stage opens the next, skipping the independent assessment when no
-consulted council objects; a completed decision that rejects the proposal closes it; a
+consulted council objects; a decision stage completed as rejected closes the proposal; a
 completed order whose transfer date has come transfers it.
 """
 
@@ -68,16 +68,15 @@ def stage_transition(*, stage: Stage, action: str, by, reason: str = "") -> Stag
     workflow.fire(method, by, **({"reason": reason} if needs_reason else {}))
     stage.save()
     _record_stage(stage, by=by, action=f"stage.{action}", before=before, reason=reason)
-    if stage.status == StageStatus.APPROVED:
+    if stage.status == StageStatus.REJECTED:
+        _proposal_system_transition(stage.proposal, "reject")
+    elif stage.status == StageStatus.APPROVED:
         _after_approval(stage, by=by)
     return stage
 
 
 def _after_approval(stage: Stage, *, by) -> None:
     proposal = stage.proposal
-    if stage.step == Step.DECISION and workflow.decision_rejected(proposal):
-        _proposal_system_transition(proposal, "reject")
-        return
     if stage.step == Step.ORDER:
         _proposal_system_transition(proposal, "transfer", quietly=True)
         return

@@ -3,36 +3,56 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from proposals.models import SECTIONS_BY_FIELD, ProposalStatus, StageStatus
+from proposals import history
+from proposals.models import SECTIONS_BY_FIELD, CollaborationDuty, ProposalStatus, StageStatus
 
 register = template.Library()
 
-STAGE_TAG_COLOURS = {
-    StageStatus.NOT_STARTED: "grey",
-    StageStatus.IN_PROGRESS: "light-blue",
-    StageStatus.SUBMITTED: "purple",
-    StageStatus.RETURNED: "orange",
-    StageStatus.APPROVED: "green",
-    StageStatus.SKIPPED: "grey",
+#: The GOV.UK tag colour of every value of each set of choices shown as a tag.
+TAG_COLOURS = {
+    StageStatus: {
+        StageStatus.NOT_STARTED: "grey",
+        StageStatus.IN_PROGRESS: "light-blue",
+        StageStatus.SUBMITTED: "purple",
+        StageStatus.RETURNED: "orange",
+        StageStatus.APPROVED: "green",
+        StageStatus.SKIPPED: "grey",
+        StageStatus.REJECTED: "red",
+    },
+    ProposalStatus: {
+        ProposalStatus.ACTIVE: "blue",
+        ProposalStatus.SUSPENDED: "yellow",
+        ProposalStatus.WITHDRAWN: "grey",
+        ProposalStatus.NOT_PURSUED: "grey",
+        ProposalStatus.TRANSFERRED: "green",
+        ProposalStatus.REJECTED: "red",
+    },
+    CollaborationDuty.Kind: {
+        CollaborationDuty.Kind.DUTY: "blue",
+        CollaborationDuty.Kind.POWER: "grey",
+    },
 }
 
-PROPOSAL_TAG_COLOURS = {
-    ProposalStatus.ACTIVE: "blue",
-    ProposalStatus.SUSPENDED: "yellow",
-    ProposalStatus.WITHDRAWN: "grey",
-    ProposalStatus.NOT_PURSUED: "grey",
-    ProposalStatus.TRANSFERRED: "green",
-}
+
+def choice_tag(choices, value) -> dict:
+    """A GOV.UK tag for one value of `choices`: its label, in its colour."""
+    member = choices(value)
+    return {"text": member.label, "colour": TAG_COLOURS[choices][member]}
 
 
 @register.inclusion_tag("includes/tag.html")
 def stage_tag(stage):
-    return {"text": stage.get_status_display(), "colour": STAGE_TAG_COLOURS[stage.status]}
+    return choice_tag(StageStatus, stage.status)
 
 
 @register.inclusion_tag("includes/tag.html")
 def proposal_tag(proposal):
-    return {"text": proposal.get_status_display(), "colour": PROPOSAL_TAG_COLOURS[proposal.status]}
+    return choice_tag(ProposalStatus, proposal.status)
+
+
+@register.inclusion_tag("includes/tag.html")
+def duty_kind_tag(duty):
+    return choice_tag(CollaborationDuty.Kind, duty.kind)
 
 
 @register.filter
@@ -65,46 +85,9 @@ def attr(obj, name):
     return getattr(obj, name, "")
 
 
-#: How each audit action reads in a proposal's history; {stage} is the stage's name.
-EVENT_TITLES = {
-    "proposal.created": "Proposal created",
-    "proposal.loaded": "Loaded from public sources",
-    "proposal.withdraw": "Proposal withdrawn",
-    "proposal.suspend": "Proposal suspended",
-    "proposal.resume": "Proposal resumed",
-    "proposal.reject": "Proposal rejected by the Home Secretary",
-    "proposal.transfer": "Fire governance transferred",
-    "proposal.legal_challenge": "Legal challenge flag changed",
-    "stage.open": "{stage} opened",
-    "stage.skip": "{stage} skipped",
-    "stage.submit": "{stage} submitted for review",
-    "stage.approve": "{stage} approved",
-    "stage.return_to_pcc": "{stage} returned to the PCC",
-    "stage.revise": "{stage} reopened for revision",
-    "stage.complete": "{stage} completed",
-    "stage.sign_off": "Submission signed off by the PCC signatory",
-    "stage.due_date": "{stage} due date changed",
-    "business_case.saved": "Business case: {section} saved",
-    "business_case.duties_saved": "Collaboration duties saved",
-    "consultation.saved": "Consultation details saved",
-    "council_position.saved": "Council position recorded",
-    "assessment.saved": "Independent assessment details saved",
-    "decision.saved": "Decision recorded",
-    "statutoryorder.saved": "Order details saved",
-    "document.uploaded": "Document uploaded",
-    "comment.added": "Comment added",
-}
-HIDDEN_CHANGE_KEYS = {"stage", "section"}
-
-
 @register.simple_tag
 def event_title(event):
-    def named(key, default):
-        return event.after.get(key) or event.before.get(key) or default
-
-    return EVENT_TITLES.get(event.action, event.action).format(
-        stage=named("stage", "Stage"), section=named("section", "section")
-    )
+    return history.event_title(event)
 
 
 @register.filter
@@ -119,26 +102,7 @@ def govuk_datetime(moment):
 
 @register.simple_tag
 def event_changes(event):
-    """(what, before, after) for each value the event changed; before is None when new."""
-    changes = []
-    for key, after in event.after.items():
-        if key in HIDDEN_CHANGE_KEYS:
-            continue
-        before = event.before.get(key)
-        if before == after:
-            continue
-        changes.append((key.replace("_", " ").capitalize(), _shown(before), _shown(after)))
-    return changes
-
-
-def _shown(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, dict):
-        return "; ".join(f"{key}: {item}" for key, item in value.items()) or None
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+    return history.event_changes(event)
 
 
 @register.simple_tag

@@ -109,7 +109,7 @@ class PccFundingView(PccFundingMixin, TemplateView):
 
 
 class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
+    template_name = "funding/allocation_edit.html"
     form_class = AllocationForm
     success_message = "Allocation saved."
     version_field = "version"
@@ -127,6 +127,9 @@ class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
         }
 
     def get_context_data(self, **kwargs):
+        if kwargs.get("stale") is not None:
+            # A stale save: what someone else saved, beside what this person typed.
+            kwargs["saved_change"] = selectors.allocation_latest_change(allocation=kwargs["stale"])
         return super().get_context_data(heading=f"Change {self.pcc.name}'s allocation", **kwargs)
 
     def perform(self, form):

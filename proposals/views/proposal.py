@@ -1,18 +1,15 @@
 """A proposal as a whole: creating one, its page, withdrawing or suspending, legal challenges,
 comments."""
 
-import json
-
 import rules
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from .. import selectors, workflow
+from .. import history, selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ProposalCreateForm
 from ..forms.review import CommentForm
@@ -185,16 +182,14 @@ class HistoryCsvView(ProposalMixin, View):
             [
                 timezone.localtime(event.created_at).isoformat(),
                 str(event.actor or "The portal"),
-                event.action,
-                event.object_repr,
-                json.dumps(event.before, cls=DjangoJSONEncoder),
-                json.dumps(event.after, cls=DjangoJSONEncoder),
+                history.event_title(event),
+                history.changes_text(event),
                 event.reason,
             ]
             for event in events.iterator(chunk_size=500)
         )
         return csv_response(
             f"proposal-{self.proposal.pk}-history.csv",
-            ["When", "Who", "Action", "What", "Before", "After", "Reason"],
+            ["When", "Who", "What happened", "Changes", "Reason"],
             rows,
         )
