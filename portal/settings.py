@@ -221,6 +221,8 @@ AXES_VERBOSE = False
 # for PCC people who enrol); on by default whenever debug is off, off for the embedded demo.
 OTP_REQUIRED = env.bool("PORTAL_OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "Fire governance proposals"
+# Admin never shows an authenticator's secret (its key or QR code).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp): our own files only, no inline script or style.
 CONTENT_SECURITY_POLICY = {
