@@ -1,5 +1,6 @@
 from .business_case import (
     BUSINESS_CASE_SECTIONS,
+    SECTION_MAX_CHARS,
     SECTIONS_BY_FIELD,
     BusinessCaseRevision,
     DutyEvidence,
@@ -33,6 +34,7 @@ __all__ = [
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
     "SECTIONS_BY_FIELD",
+    "SECTION_MAX_CHARS",
     "Allocation",
     "AmbulanceTrust",
     "Assessment",
