@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from proposals.append_only import refuse_truncate
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -17,5 +19,9 @@ class Migration(migrations.Migration):
                 default=dict,
                 help_text="What the sign-off was given for: the business case revision and the checksums of the stage's documents (workflow.sign_off_coverage).",
             ),
+        ),
+        # History cannot be emptied at once either (issue 10).
+        refuse_truncate(
+            "proposals_auditevent", "proposals_businesscaserevision", "proposals_dutyevidence"
         ),
     ]
