@@ -1,13 +1,17 @@
 """The Home Office overview, the PCC home, exports and the deadlines calendar."""
 
+import hashlib
 from datetime import date, datetime, timedelta
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 
+from portal.models import User
 from proposals.models import CollaborationDuty, ProposalStatus, Stage, StageStatus, Step
 from proposals.services import drafting
 from proposals.services.workflow import proposal_transition
@@ -147,10 +151,15 @@ def test_pcc_people_see_only_their_own_evidence_on_the_duties_page(
     assert "Essex evidence" not in page
 
 
+def issued_feed(client) -> str:
+    """Ask for a new calendar address; the path of the address the page shows (once)."""
+    response = client.post(reverse("proposals:calendar"), {"action": "issue"})
+    assert response.status_code == 200
+    return urlparse(response.context["new_feed_url"]).path
+
+
 def calendar_events(client, user):
-    client.post(reverse("proposals:calendar"), {"action": "issue"})
-    user.refresh_from_db()
-    response = client.get(reverse("proposals:calendar-feed", args=[user.calendar_token]))
+    response = client.get(issued_feed(client))
     assert response["Content-Type"].startswith("text/calendar")
     return {
         str(event["summary"]): event.decoded("dtstart")
@@ -169,16 +178,34 @@ def test_the_calendar_feed_lists_the_users_deadlines_only(client_for, essex_staf
 
 def test_a_revoked_or_replaced_calendar_address_stops_working(client_for, essex_staff, client):
     staff = client_for(essex_staff)
-    staff.post(reverse("proposals:calendar"), {"action": "issue"})
-    essex_staff.refresh_from_db()
-    old = reverse("proposals:calendar-feed", args=[essex_staff.calendar_token])
+    old = issued_feed(staff)
     assert client.get(old).status_code == 200
-    staff.post(reverse("proposals:calendar"), {"action": "issue"})
+    new = issued_feed(staff)
     assert client.get(old).status_code == 404
-    essex_staff.refresh_from_db()
-    new = reverse("proposals:calendar-feed", args=[essex_staff.calendar_token])
+    assert client.get(new).status_code == 200
     staff.post(reverse("proposals:calendar"), {"action": "revoke"})
     assert client.get(new).status_code == 404
+
+
+def test_the_calendar_address_is_kept_only_as_a_digest(client_for, essex_staff):
+    path = issued_feed(client_for(essex_staff))
+    token = path.removeprefix("/calendar/").removesuffix(".ics")
+    row = User.objects.filter(pk=essex_staff.pk).values().get()
+    assert not [name for name, value in row.items() if token in str(value)]
+    assert row["calendar_token_digest"] == hashlib.sha256(token.encode()).hexdigest()
+    page = client_for(essex_staff).get(reverse("proposals:calendar")).content.decode()
+    assert token not in page
+    assert "shown only once" in page
+
+
+def test_the_calendar_page_says_when_the_address_was_last_used(client_for, essex_staff, client):
+    staff = client_for(essex_staff)
+    path = issued_feed(staff)
+    assert "has not been used yet" in staff.get(reverse("proposals:calendar")).content.decode()
+    client.get(path)
+    page = staff.get(reverse("proposals:calendar")).content.decode()
+    today = date_format(timezone.localdate())
+    assert f"Its address was last used on {today}." in page
 
 
 def test_closed_and_paused_proposals_have_no_deadlines_in_the_calendar(

@@ -7,11 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
-
-from portal.models import User
 
 from .. import selectors
 from ..filters import ProposalFilter
@@ -195,7 +195,8 @@ class DutiesView(LoginRequiredMixin, TemplateView):
 
 
 class CalendarView(LoginRequiredMixin, TemplateView):
-    """Where people get, replace or turn off the address of their deadlines calendar."""
+    """Where people get, replace or turn off the address of their deadlines calendar. A new
+    address is shown once, in the answer to the post that made it: it is stored nowhere."""
 
     template_name = "proposals/calendar.html"
 
@@ -203,30 +204,27 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         if request.POST.get("action") == "revoke":
             calendar.calendar_token_revoke(user=request.user)
             messages.success(request, "Your calendar address no longer works.")
-        else:
-            calendar.calendar_token_issue(user=request.user)
-            messages.success(request, "Your calendar has a new address. Any old one has stopped.")
-        return redirect("proposals:calendar")
+            return redirect("proposals:calendar")
+        token = calendar.calendar_token_issue(user=request.user)
+        feed = request.build_absolute_uri(reverse("proposals:calendar-feed", args=[token]))
+        return self.render_to_response(self.get_context_data(new_feed_url=feed))
 
     def get_context_data(self, **kwargs):
-        token = self.request.user.calendar_token
-        feed = (
-            self.request.build_absolute_uri(reverse("proposals:calendar-feed", args=[token]))
-            if token
-            else ""
+        user = self.request.user
+        return super().get_context_data(
+            calendar_on=bool(user.calendar_token_digest),
+            last_used_on=user.calendar_token_last_used_on,
+            **kwargs,
         )
-        return super().get_context_data(feed_url=feed, **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
 class CalendarFeedView(View):
     """The deadlines of the proposals the token's owner may see, as iCalendar. The secret
     address is the credential, so calendar programs can fetch it without signing in."""
 
     def get(self, request, token):
-        # Checked before the database is asked: it cannot even compare some characters (NUL).
-        if not calendar.TOKEN_PATTERN.fullmatch(token):
-            raise Http404("No such calendar")
-        user = User.objects.filter(calendar_token=token, is_active=True).first()
+        user = calendar.calendar_token_owner(token=token)
         if user is None:
             raise Http404("No such calendar")
         stages = selectors.upcoming_deadlines(
