@@ -190,6 +190,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
         "KEY_PREFIX": "portal",
+        # JSON, not pickle: dashboards cache their rendered parts (proposals/views/pages.py).
+        "OPTIONS": {"serializer": "portal.cache.JSONSerializer"},
     }
     if env.str("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -1,6 +1,8 @@
 """The Home Office overview, the PCC home, exports and the deadlines calendar."""
 
 import hashlib
+import json
+import uuid
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -276,3 +278,41 @@ def test_pcc_home_lists_the_users_unread_notifications(client_for, essex_staff, 
     assert "Your unread notifications" in page
     assert "Business case due in 7 working days" in page
     assert "Someone else&#x27;s reminder" not in page
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The portal's own Redis cache configuration, under a key prefix of this test's."""
+    import portal.settings as configured
+
+    settings.CACHES = {
+        "default": {**configured.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
+    from django.core.cache import cache
+
+    yield cache
+    cache.clear()
+
+
+def test_dashboards_are_cached_in_redis_as_json_and_read_back(
+    redis_cache, client_for, reviewer, essex, essex_staff, django_assert_max_num_queries
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    set_stage(proposal, Step.BUSINESS_CASE, StageStatus.SUBMITTED, date(2030, 2, 1))
+    proposal.stages.filter(step=Step.BUSINESS_CASE).update(submitted_at=timezone.now())
+    client = client_for(reviewer)
+    for path, shown in [
+        ("/overview/", "Essex governance"),
+        ("/review/", "1 submitted stage"),
+        ("/pccs/essex/", "Essex governance"),
+    ]:
+        assert shown in client.get(path).content.decode()
+        # Only what is the person's own: session, user, notifications, permissions; the data
+        # version. None of the figures.
+        with django_assert_max_num_queries(13):
+            assert shown in client.get(path).content.decode(), path
+    raw = redis_cache._cache.get_client()
+    stored = [raw.get(key) for key in raw.keys(f"{redis_cache.key_prefix}:*")]
+    assert len(stored) == 3
+    for value in stored:
+        assert isinstance(json.loads(value), dict)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -44,15 +45,21 @@ class OverviewView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         query = self.request.GET.urlencode()
         # Keyed by what the filters understood, so odd query strings share one cache entry.
         understood = sorted(filters.form.cleaned_data.items()) if filters.is_valid() else "all"
-        figures = selectors.dashboard_cached(
+        overview = selectors.dashboard_cached(
             "overview",
             user.is_home_office,
             understood,
-            compute=lambda: overview_figures(filters.qs, user),
+            compute=lambda: rendered_parts(
+                "overview", ("counts", "matrix", "details"), overview_figures(filters.qs, user)
+            ),
         )
-        return super().get_context_data(
-            filters=filters, steps=list(Step), query=query, **figures, **kwargs
-        )
+        return super().get_context_data(filters=filters, query=query, overview=overview, **kwargs)
+
+
+def rendered_parts(page: str, parts, context: dict) -> dict:
+    """The parts of a dashboard drawn from the data, rendered (`proposals/_<page>_<part>.html`):
+    text is what the cache keeps, as JSON, so reading it back can never run code."""
+    return {part: render_to_string(f"proposals/_{page}_{part}.html", context) for part in parts}
 
 
 def overview_figures(proposals, user) -> dict:
@@ -62,6 +69,7 @@ def overview_figures(proposals, user) -> dict:
     reached = selectors.stages_reached(proposals=proposals)
     pccs = [row.pcc.name for row in rows]
     return {
+        "steps": list(Step),
         "rows": rows,
         "counts": selectors.overview_counts(proposals=proposals, today=today),
         "queue": list(selectors.review_queue(user=user)[:10]),
@@ -136,20 +144,28 @@ class PccView(LoginRequiredMixin, TemplateView):
                 requested
             )
             proposals = Proposal.objects.for_pcc(pcc)
-            return {
+            figures = {
                 "pcc": pcc,
-                "count": page.paginator.count,
-                "number": page.number,
+                "page": page,
                 "rows": list(page.object_list),
+                "today": timezone.localdate(),
                 "deadlines": list(selectors.upcoming_deadlines(proposals=proposals)),
                 "returned": list(selectors.returned_stages(proposals=proposals)),
             }
+            return {
+                "pk": pcc.pk,
+                "name": pcc.name,
+                "office_name": pcc.office_name,
+                "count": page.paginator.count,
+                "number": page.number,
+                **rendered_parts("pcc", ("returned", "about", "proposals"), figures),
+            }
 
-        figures = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
-        page = Paginator(range(figures["count"]), PROPOSALS_PER_PAGE).get_page(figures["number"])
+        pcc_page = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
+        page = Paginator(range(pcc_page["count"]), PROPOSALS_PER_PAGE).get_page(pcc_page["number"])
         unread = Notification.objects.for_user(self.request.user).unread()[:UNREAD_ON_HOME]
         return super().get_context_data(
-            page=page, today=timezone.localdate(), unread=unread, **figures, **kwargs
+            page=page, count=pcc_page["count"], pcc_page=pcc_page, unread=unread, **kwargs
         )
 
 
@@ -167,10 +183,11 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             page = Paginator(selectors.review_queue(user=user), REVIEWS_PER_PAGE).get_page(
                 requested
             )
+            figures = {"page": page, "stages": page.object_list, "today": timezone.localdate()}
             return {
                 "count": page.paginator.count,
                 "number": page.number,
-                "stages": list(page.object_list),
+                **rendered_parts("review_queue", ("table",), figures),
             }
 
         queue = selectors.dashboard_cached(
@@ -178,9 +195,7 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         )
         # Page navigation from the cached count alone, without touching the database again.
         page = Paginator(range(queue["count"]), REVIEWS_PER_PAGE).get_page(queue["number"])
-        return super().get_context_data(
-            page=page, stages=queue["stages"], today=timezone.localdate(), **kwargs
-        )
+        return super().get_context_data(page=page, table=queue["table"], **kwargs)
 
 
 class DutiesView(LoginRequiredMixin, TemplateView):
