@@ -1,5 +1,7 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# Settings come from the environment only: no .env file is read inside the image.
+ENV PORTAL_ENV_FILE=""
 WORKDIR /app
 COPY . .
 # Editable, so settings find templates/ and static/ beside the code in /app.

@@ -59,13 +59,16 @@ class User(AbstractUser):
         default=True,
         help_text="E-mail reminders before a due date. Overdue reminders always go.",
     )
-    calendar_token = models.CharField(
+    # The deadlines calendar's secret address (proposals/services/calendar.py): only its
+    # first characters, to find the person, and a SHA-256 digest of the whole are kept.
+    calendar_token_key = models.CharField(max_length=8, blank=True, default="", db_index=True)
+    calendar_token_digest = models.CharField(
         max_length=64,
-        unique=True,
-        null=True,
         blank=True,
-        help_text="Secret in the address of this person's deadlines calendar; empty when off.",
+        default="",
+        help_text="SHA-256 of the calendar address's secret; empty when the calendar is off.",
     )
+    calendar_token_last_used_on = models.DateField(null=True, blank=True)
 
     objects = PortalUserManager()
 

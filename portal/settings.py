@@ -14,7 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# A local .env file, for development. The container image sets PORTAL_ENV_FILE empty, so
+# there settings come from the environment alone (and .dockerignore keeps .env* out anyway).
+ENV_FILE = env.str("PORTAL_ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE)
 
 # Where the embedded default keeps its SQLite file, broker queue, mail and uploads.
 VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -23,6 +27,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # Only ever used with debug on: production refuses to start without its own key.
 _DEBUG_ONLY_SECRET_KEY = "insecure-debug-only-key-never-used-when-debug-is-off"
+#: How placeholders start (.env.example's, Django's startproject one): never a real secret.
+PLACEHOLDER_SECRET_KEY_STARTS = ("change-me", "django-insecure")
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -31,6 +37,11 @@ if not SECRET_KEY:
             "Set DJANGO_DEBUG=true for local development."
         )
     SECRET_KEY = _DEBUG_ONLY_SECRET_KEY
+elif not DEBUG and SECRET_KEY.startswith(PLACEHOLDER_SECRET_KEY_STARTS):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is a placeholder: set a long random key, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
@@ -65,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.NoStoreWhenSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +191,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
         "KEY_PREFIX": "portal",
+        # JSON, not pickle: dashboards cache their rendered parts (proposals/views/pages.py).
+        "OPTIONS": {"serializer": "portal.cache.JSONSerializer"},
     }
     if env.str("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -236,6 +250,8 @@ ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=24)
 ENROLMENT_DEVICE_MINUTES = 30
 # Single-use recovery codes shown once at a person's first enrolment.
 RECOVERY_CODE_COUNT = 10
+# Admin never shows an authenticator's secret (its key or QR code).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp): our own files only, no inline script or style.
 CONTENT_SECURITY_POLICY = {
@@ -276,9 +292,19 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    # Calendar addresses carry their secret: portal.log_redaction keeps it out of every line.
+    "filters": {"redact_secrets": {"()": "portal.log_redaction.RedactSecretsFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "security": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        "security": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {

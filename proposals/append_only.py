@@ -1,6 +1,7 @@
-"""Database triggers that refuse UPDATE and DELETE on tables whose rows are history.
+"""Database triggers that refuse UPDATE, DELETE and TRUNCATE on tables whose rows are history.
 
-Used by migrations; the SQL differs between PostgreSQL (production, tests) and SQLite (demo).
+Used by migrations; the SQL differs between PostgreSQL (production, tests) and SQLite (demo,
+which has no TRUNCATE: its DELETE trigger covers emptying a table).
 """
 
 from django.db import migrations
@@ -37,9 +38,36 @@ def _backward(vendor: str, table: str) -> list[str]:
     return []
 
 
-def make_append_only(*tables: str) -> migrations.RunPython:
-    """A migration operation that makes `tables` append-only (and can undo it)."""
+def _truncate_forward(vendor: str, table: str) -> list[str]:
+    # A superuser can drop any trigger, so refusing one protects nothing; letting a superuser's
+    # TRUNCATE through is what lets test databases be emptied between tests. The portal itself
+    # connects as a role that is not one (docker-compose.yml, deploy/postgres/).
+    message = MESSAGE.format(table=table)
+    if vendor != "postgresql":
+        return []
+    return [
+        f"""CREATE FUNCTION {table}_no_truncate() RETURNS trigger AS $$
+            BEGIN
+                IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                    RAISE EXCEPTION '{message}';
+                END IF;
+                RETURN NULL;
+            END; $$ LANGUAGE plpgsql""",
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION {table}_no_truncate()""",
+    ]
 
+
+def _truncate_backward(vendor: str, table: str) -> list[str]:
+    if vendor != "postgresql":
+        return []
+    return [
+        f"DROP TRIGGER {table}_no_truncate ON {table}",
+        f"DROP FUNCTION {table}_no_truncate()",
+    ]
+
+
+def _operation(tables, forward, backward) -> migrations.RunPython:
     def run(statements):
         def apply(apps, schema_editor):
             for table in tables:
@@ -48,4 +76,14 @@ def make_append_only(*tables: str) -> migrations.RunPython:
 
         return apply
 
-    return migrations.RunPython(run(_forward), run(_backward))
+    return migrations.RunPython(run(forward), run(backward))
+
+
+def make_append_only(*tables: str) -> migrations.RunPython:
+    """A migration operation that makes `tables` refuse UPDATE and DELETE (and can undo it)."""
+    return _operation(tables, _forward, _backward)
+
+
+def refuse_truncate(*tables: str) -> migrations.RunPython:
+    """A migration operation that makes `tables` refuse TRUNCATE too (and can undo it)."""
+    return _operation(tables, _truncate_forward, _truncate_backward)

@@ -30,6 +30,7 @@ EVENT_TITLES = {
     "stage.revise": "{stage} reopened for revision",
     "stage.complete": "{stage} completed",
     "stage.sign_off": "Submission signed off by the PCC signatory",
+    "stage.sign_off_cleared": "Sign-off cleared: the submission changed after it",
     "stage.due_date": "{stage} due date changed",
     "business_case.saved": "Business case: {section} saved",
     "business_case.duties_saved": "Collaboration duties saved",

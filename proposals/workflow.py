@@ -172,8 +172,23 @@ content_complete = Guard(
     holds=lambda stage: not missing_content(stage),
     reason=lambda stage: CONTENT_MISSING.format(missing="; ".join(missing_content(stage))),
 )
+
+
+def sign_off_coverage(stage) -> dict:
+    """What a sign-off of `stage` covers: the latest business case revision and the checksum
+    of every document on the stage. A sign-off given for anything else no longer counts."""
+    revision = stage.proposal.revisions.order_by("-number").values_list("number", flat=True)
+    return {
+        "business_case_revision": revision.first() or 0,
+        "documents": sorted(stage.documents.values_list("sha256", flat=True)),
+    }
+
+
 signed_off_if_submission = Guard(
-    holds=lambda stage: stage.step != Step.SUBMISSION or stage.signed_off_at is not None,
+    holds=lambda stage: (
+        stage.step != Step.SUBMISSION
+        or (stage.signed_off_at is not None and stage.sign_off_covers == sign_off_coverage(stage))
+    ),
     reason=NOT_SIGNED_OFF,
 )
 pcc_step = Guard(holds=lambda stage: Step(stage.step).is_pcc_step, reason=NOT_A_PCC_STEP)
@@ -281,8 +296,7 @@ class StageWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def revise(self):
         # A revised submission needs a fresh sign-off.
-        self.signed_off_by = None
-        self.signed_off_at = None
+        self.clear_sign_off()
 
     @transition(
         field="status",
@@ -298,6 +312,13 @@ class StageWorkflow(ConcurrentTransitionMixin, models.Model):
         if self.step == Step.DECISION and decision_rejected(self.proposal):
             return StageStatus.REJECTED
         return StageStatus.APPROVED
+
+    SIGN_OFF_FIELDS = ["signed_off_by", "signed_off_at", "sign_off_covers"]
+
+    def clear_sign_off(self):
+        self.signed_off_by = None
+        self.signed_off_at = None
+        self.sign_off_covers = {}
 
 
 # --- 4. Proposal transitions --------------------------------------------------------------------

@@ -236,7 +236,9 @@ def snapshot() -> dict:
     """Every row people can write through the pages, to compare before and after a post."""
     rows = {model._meta.label: list(model.objects.order_by("pk").values()) for model in WRITABLE}
     rows["users"] = list(
-        User.objects.order_by("pk").values("pk", "early_reminders", "calendar_token", "password")
+        User.objects.order_by("pk").values(
+            "pk", "early_reminders", "calendar_token_digest", "password"
+        )
     )
     return rows
 

@@ -1,5 +1,7 @@
 """docker-compose.yml describes the production-like stack (no Docker engine runs here)."""
 
+import re
+
 import yaml
 
 from .helpers import ROOT
@@ -26,7 +28,7 @@ def test_app_services_are_wired_to_the_database_broker_and_mail_catcher():
         service = compose["services"][name]
         environment = {**compose["x-portal-environment"], **service.get("environment", {})}
         assert "@db:5432/" in environment["DATABASE_URL"], name
-        assert environment["REDIS_URL"].startswith("redis://redis:6379"), name
+        assert environment["REDIS_URL"].endswith("@redis:6379/0"), name
         assert environment["EMAIL_URL"].startswith("smtp://mail:"), name
         assert {"db", "redis"} <= set(service["depends_on"]), name
 
@@ -36,3 +38,43 @@ def test_web_runs_gunicorn_and_worker_and_beat_run_celery():
     assert "gunicorn" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
+
+
+def test_images_are_pinned_by_version():
+    for name, service in load_compose()["services"].items():
+        if "image" not in service or "build" in service:
+            continue
+        repository, _, tag = service["image"].rpartition(":")
+        assert repository, name
+        assert re.fullmatch(r"v?\d+\.\d+(\.\d+)?", tag), f"{name}: {service['image']}"
+
+
+def test_the_portal_connects_as_its_own_role_not_the_superuser():
+    compose = load_compose()
+    db = compose["services"]["db"]
+    portal_user = compose["x-portal-environment"]["DATABASE_URL"].split("//")[1].split(":")[0]
+    assert portal_user == "portal"
+    assert db["environment"]["POSTGRES_USER"] != portal_user
+    init = next(volume for volume in db["volumes"] if "docker-entrypoint-initdb.d" in volume)
+    script = (ROOT / init.split(":")[0]).read_text()
+    assert "CREATE ROLE portal LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" in script
+    assert "CREATE SCHEMA portal AUTHORIZATION portal" in script
+    assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in script
+
+
+def test_redis_needs_a_password_and_the_portal_gives_it():
+    compose = load_compose()
+    redis = compose["services"]["redis"]
+    assert "--requirepass" in redis["command"]
+    assert compose["x-portal-environment"]["REDIS_URL"].startswith("redis://:${REDIS_PASSWORD")
+
+
+def test_the_image_holds_no_env_file_and_never_reads_one():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env*", "var/", ".venv/", "node_modules/"} <= set(ignored)
+    assert 'ENV PORTAL_ENV_FILE=""' in (ROOT / "Dockerfile").read_text().splitlines()
+
+
+def test_web_logs_through_the_redacting_gunicorn_config():
+    assert "-c gunicorn.conf.py" in load_compose()["services"]["web"]["command"]
+    assert "-c gunicorn.conf.py" in (ROOT / "Procfile").read_text()

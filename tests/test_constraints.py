@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, InternalError, transaction
+from django.db import IntegrityError, InternalError, connection, transaction
 from django.utils import timezone
 
 from portal.models import Role
@@ -87,3 +87,30 @@ def test_audit_events_cannot_be_changed_or_deleted(essex_proposal):
     with transaction.atomic(), pytest.raises(InternalError, match="append-only"):
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+@pytest.mark.parametrize(
+    "table", ["proposals_auditevent", "proposals_businesscaserevision", "proposals_dutyevidence"]
+)
+def test_history_tables_cannot_be_emptied_by_the_portals_role(essex_proposal, table):
+    """TRUNCATE skips row triggers; a statement trigger refuses it for any role that is not a
+    superuser, as the portal's own role is not (docker-compose.yml)."""
+    AuditEvent.objects.create(
+        action="proposal.created",
+        proposal=essex_proposal,
+        object_type="proposals.proposal",
+        object_id=str(essex_proposal.pk),
+        object_repr=str(essex_proposal),
+    )
+    role = f"{connection.settings_dict['NAME']}_portal_role"
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Made inside this transaction and gone with it: roles are shared by every database.
+        # Checks the rows written so far now, as TRUNCATE wants no foreign-key check pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"CREATE ROLE {role} NOSUPERUSER NOLOGIN")
+        cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"SET LOCAL ROLE {role}")
+        with pytest.raises(InternalError, match="append-only"), transaction.atomic():
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+        transaction.set_rollback(True)
+    assert AuditEvent.objects.filter(proposal=essex_proposal).exists()

@@ -1,13 +1,19 @@
 """The Home Office overview, the PCC home, exports and the deadlines calendar."""
 
+import hashlib
+import json
+import uuid
 from datetime import date, datetime, timedelta
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 
+from portal.models import User
 from proposals.models import CollaborationDuty, ProposalStatus, Stage, StageStatus, Step
 from proposals.services import drafting
 from proposals.services.workflow import proposal_transition
@@ -163,10 +169,15 @@ def test_pcc_people_see_only_their_own_evidence_on_the_duties_page(
     assert "Essex evidence" not in page
 
 
+def issued_feed(client) -> str:
+    """Ask for a new calendar address; the path of the address the page shows (once)."""
+    response = client.post(reverse("proposals:calendar"), {"action": "issue"})
+    assert response.status_code == 200
+    return urlparse(response.context["new_feed_url"]).path
+
+
 def calendar_events(client, user):
-    client.post(reverse("proposals:calendar"), {"action": "issue"})
-    user.refresh_from_db()
-    response = client.get(reverse("proposals:calendar-feed", args=[user.calendar_token]))
+    response = client.get(issued_feed(client))
     assert response["Content-Type"].startswith("text/calendar")
     return {
         str(event["summary"]): event.decoded("dtstart")
@@ -185,16 +196,34 @@ def test_the_calendar_feed_lists_the_users_deadlines_only(client_for, essex_staf
 
 def test_a_revoked_or_replaced_calendar_address_stops_working(client_for, essex_staff, client):
     staff = client_for(essex_staff)
-    staff.post(reverse("proposals:calendar"), {"action": "issue"})
-    essex_staff.refresh_from_db()
-    old = reverse("proposals:calendar-feed", args=[essex_staff.calendar_token])
+    old = issued_feed(staff)
     assert client.get(old).status_code == 200
-    staff.post(reverse("proposals:calendar"), {"action": "issue"})
+    new = issued_feed(staff)
     assert client.get(old).status_code == 404
-    essex_staff.refresh_from_db()
-    new = reverse("proposals:calendar-feed", args=[essex_staff.calendar_token])
+    assert client.get(new).status_code == 200
     staff.post(reverse("proposals:calendar"), {"action": "revoke"})
     assert client.get(new).status_code == 404
+
+
+def test_the_calendar_address_is_kept_only_as_a_digest(client_for, essex_staff):
+    path = issued_feed(client_for(essex_staff))
+    token = path.removeprefix("/calendar/").removesuffix(".ics")
+    row = User.objects.filter(pk=essex_staff.pk).values().get()
+    assert not [name for name, value in row.items() if token in str(value)]
+    assert row["calendar_token_digest"] == hashlib.sha256(token.encode()).hexdigest()
+    page = client_for(essex_staff).get(reverse("proposals:calendar")).content.decode()
+    assert token not in page
+    assert "shown only once" in page
+
+
+def test_the_calendar_page_says_when_the_address_was_last_used(client_for, essex_staff, client):
+    staff = client_for(essex_staff)
+    path = issued_feed(staff)
+    assert "has not been used yet" in staff.get(reverse("proposals:calendar")).content.decode()
+    client.get(path)
+    page = staff.get(reverse("proposals:calendar")).content.decode()
+    today = date_format(timezone.localdate())
+    assert f"Its address was last used on {today}." in page
 
 
 def test_closed_and_paused_proposals_have_no_deadlines_in_the_calendar(
@@ -265,3 +294,41 @@ def test_pcc_home_lists_the_users_unread_notifications(client_for, essex_staff, 
     assert "Your unread notifications" in page
     assert "Business case due in 7 working days" in page
     assert "Someone else&#x27;s reminder" not in page
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The portal's own Redis cache configuration, under a key prefix of this test's."""
+    import portal.settings as configured
+
+    settings.CACHES = {
+        "default": {**configured.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
+    from django.core.cache import cache
+
+    yield cache
+    cache.clear()
+
+
+def test_dashboards_are_cached_in_redis_as_json_and_read_back(
+    redis_cache, client_for, reviewer, essex, essex_staff, django_assert_max_num_queries
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    set_stage(proposal, Step.BUSINESS_CASE, StageStatus.SUBMITTED, date(2030, 2, 1))
+    proposal.stages.filter(step=Step.BUSINESS_CASE).update(submitted_at=timezone.now())
+    client = client_for(reviewer)
+    for path, shown in [
+        ("/overview/", "Essex governance"),
+        ("/review/", "1 submitted stage"),
+        ("/pccs/essex/", "Essex governance"),
+    ]:
+        assert shown in client.get(path).content.decode()
+        # Only what is the person's own: session, user, notifications, permissions; the data
+        # version. None of the figures.
+        with django_assert_max_num_queries(13):
+            assert shown in client.get(path).content.decode(), path
+    raw = redis_cache._cache.get_client()
+    stored = [raw.get(key) for key in raw.keys(f"{redis_cache.key_prefix}:*")]
+    assert len(stored) == 3
+    for value in stored:
+        assert isinstance(json.loads(value), dict)

@@ -9,16 +9,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
+from proposals.diff import COMPARE_MAX_WORDS
 from proposals.forms.drafting import COUNCIL_DATE_ERROR
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
+    SECTION_MAX_CHARS,
     CollaborationDuty,
     Proposal,
     ProposalStatus,
     StageStatus,
     Step,
 )
-from proposals.services.drafting import STALE_EDIT
+from proposals.services.drafting import STALE_EDIT, text_too_long
 
 pytestmark = pytest.mark.django_db
 
@@ -385,6 +387,37 @@ def test_revisions_can_be_compared_side_by_side(people, essex):
     assert '<del class="app-diff-removed">two</del>' in page
     assert '<ins class="app-diff-added">three</ins>' in page
     assert people.staff.get(url("compare", proposal), {"from": 1, "to": 9}).status_code == 404
+
+
+def test_a_long_section_is_compared_as_a_whole_not_word_by_word(people, essex):
+    """Matching words costs more than linear time: past COMPARE_MAX_WORDS a changed section is
+    marked whole, so one request cannot tie up a worker."""
+    proposal = create_proposal(people, essex)
+    words = [f"w{number % 97}" for number in range(COMPARE_MAX_WORDS + 1)]
+    for base, last in enumerate(("two", "three")):
+        ok(
+            people.staff.post(
+                url("section", proposal, "economy"),
+                {"text": " ".join([*words, last]), "base_revision": base},
+            )
+        )
+    page = people.staff.get(url("compare", proposal), {"from": 1, "to": 2}).content.decode()
+    assert page.count('<del class="app-diff-removed">') == 1
+    assert f'<del class="app-diff-removed">{" ".join(words)} two</del>' in page
+    assert f'<ins class="app-diff-added">{" ".join(words)} three</ins>' in page
+
+
+def test_a_section_longer_than_the_limit_is_refused_by_the_field(people, essex):
+    proposal = create_proposal(people, essex)
+    typed = "Savings. " * (SECTION_MAX_CHARS // 9 + 1)
+    response = people.staff.post(
+        url("section", proposal, "economy"), {"text": typed, "base_revision": 0}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert text_too_long("Economy") in page
+    assert typed.strip() in page
+    assert not proposal.revisions.exists()
 
 
 def test_the_review_queue_lists_submitted_stages_oldest_first(people, essex):

@@ -1,10 +1,14 @@
 """Every stage transition and guard, through the services people's actions call."""
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InternalError, transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, InternalError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from proposals import workflow
@@ -18,9 +22,13 @@ from proposals.models import (
     Step,
 )
 from proposals.services import comments, drafting
+from proposals.services.documents import document_upload
 from proposals.services.workflow import (
+    ALREADY_CLEARED,
+    ALREADY_FLAGGED,
     NO_OBJECTION_SKIP_REASON,
     REASON_REQUIRED,
+    SIGN_OFF_CLEARED,
     proposal_set_legal_challenge,
     proposal_transition,
     proposals_transfer_due,
@@ -28,6 +36,7 @@ from proposals.services.workflow import (
     stage_transition,
     submission_sign_off,
 )
+from proposals.workflow import PROPOSAL_NOT_ACTIVE
 
 from .factories import (
     attach_document,
@@ -541,3 +550,164 @@ def test_the_daily_transfer_check_is_scheduled_and_transfers_due_proposals(walk,
     record_order(proposal, reviewer, timezone.localdate() + timedelta(days=1))
     act(proposal, Step.ORDER, "complete", reviewer)
     assert transfer_due_proposals.apply().get() == 0
+
+
+# --- Sign-off covers what was signed; races ------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_the_sign_off_records_the_revision_and_documents_it_covers(walk, essex_signatory):
+    proposal = walk(through=Step.CONSULTATION)
+    stage = stage_of(proposal, Step.SUBMISSION)
+    letter = attach_document(stage, DocumentKind.OTHER, essex_signatory)
+    submission_sign_off(stage=stage, by=essex_signatory)
+    covers = {
+        "business_case_revision": proposal.revisions.count(),
+        "documents": [letter.sha256],
+    }
+    assert stage_of(proposal, Step.SUBMISSION).sign_off_covers == covers
+    event = AuditEvent.objects.filter(action="stage.sign_off").get()
+    assert event.after["covers"] == covers
+
+
+def test_an_upload_after_the_sign_off_clears_it(walk, essex_staff, essex_signatory):
+    proposal = walk(through=Step.CONSULTATION)
+    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=essex_signatory)
+    document_upload(
+        stage=stage_of(proposal, Step.SUBMISSION),
+        kind=DocumentKind.OTHER,
+        uploaded_file=SimpleUploadedFile("Annex.pdf", PDF),
+        by=essex_staff,
+    )
+    stage = stage_of(proposal, Step.SUBMISSION)
+    assert stage.signed_off_at is None
+    assert stage.signed_off_by is None
+    cleared = AuditEvent.objects.get(action="stage.sign_off_cleared")
+    assert cleared.actor == essex_staff
+    assert cleared.reason == SIGN_OFF_CLEARED.format(change="a document was uploaded")
+    with refused_with(workflow.NOT_SIGNED_OFF):
+        act(proposal, Step.SUBMISSION, "submit", essex_signatory)
+
+
+def test_a_sign_off_no_longer_counts_once_the_stage_holds_something_else(
+    walk, essex_staff, essex_signatory
+):
+    """Even a change that reached the stage some other way: the sign-off covered less."""
+    proposal = walk(through=Step.CONSULTATION)
+    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=essex_signatory)
+    attach_document(stage_of(proposal, Step.SUBMISSION), DocumentKind.OTHER, essex_staff)
+    with refused_with(workflow.NOT_SIGNED_OFF):
+        act(proposal, Step.SUBMISSION, "submit", essex_signatory)
+
+
+def test_a_double_posted_legal_challenge_stays_flagged(client_for, proposal, reviewer):
+    client = client_for(reviewer)
+    url = reverse("proposals:legal-challenge", args=[proposal.pk])
+    posted = {"reason": "Judicial review filed", "intended": "flag"}
+    assert client.post(url, posted).status_code == 302
+    second = client.post(url, posted)
+    assert second.status_code == 200
+    assert ALREADY_FLAGGED in second.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.under_legal_challenge
+    assert AuditEvent.objects.filter(action="proposal.legal_challenge").count() == 1
+
+
+def test_lifting_a_challenge_twice_leaves_it_lifted(proposal, reviewer):
+    proposal_set_legal_challenge(
+        proposal=proposal, under_challenge=True, reason="Judicial review filed", by=reviewer
+    )
+    lift = {"under_challenge": False, "reason": "Dismissed", "by": reviewer}
+    proposal_set_legal_challenge(proposal=proposal, **lift)
+    with refused_with(ALREADY_CLEARED):
+        proposal_set_legal_challenge(proposal=proposal, **lift)
+    proposal.refresh_from_db()
+    assert not proposal.under_legal_challenge
+
+
+def run_while_holding(first, second):
+    """Run `first` in a transaction in one thread and, while it holds its locks, start
+    `second` in another; let `first` commit only once `second` is seen waiting for a lock
+    in PostgreSQL. Returns what `second` returned or raised."""
+    holding, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def race():
+        holding.wait(timeout=30)
+        try:
+            outcome["result"] = second()
+        except workflow.TransitionRefused as refusal:
+            outcome["refused"] = refusal.reasons
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=race)]
+    for thread in threads:
+        thread.start()
+    holding.wait(timeout=30)
+    with connection.cursor() as cursor:
+        for _ in range(3000):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.01)  # polling PostgreSQL for the wait, not guessing how long
+        else:
+            pytest.fail("the second writer never waited for the first")
+    release.set()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_approve_waiting_for_a_withdrawal_is_refused_and_opens_nothing(
+    proposal, essex_staff, reviewer
+):
+    complete_business_case(proposal, essex_staff)
+    act(proposal, Step.BUSINESS_CASE, "submit", essex_staff)
+    outcome = run_while_holding(
+        lambda: proposal_transition(
+            proposal=proposal, action="withdraw", reason="Not pursued", by=essex_staff
+        ),
+        lambda: act(proposal, Step.BUSINESS_CASE, "approve", reviewer),
+    )
+    assert outcome == {"refused": [PROPOSAL_NOT_ACTIVE.format(status="withdrawn")]}
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+    assert status(proposal, Step.BUSINESS_CASE) == StageStatus.SUBMITTED
+    assert status(proposal, Step.CONSULTATION) == StageStatus.NOT_STARTED
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_withdrawal_waiting_for_an_approval_withdraws_the_approved_proposal(
+    proposal, essex_staff, reviewer
+):
+    complete_business_case(proposal, essex_staff)
+    act(proposal, Step.BUSINESS_CASE, "submit", essex_staff)
+    run_while_holding(
+        lambda: act(proposal, Step.BUSINESS_CASE, "approve", reviewer),
+        lambda: proposal_transition(
+            proposal=proposal, action="withdraw", reason="Not pursued", by=essex_staff
+        ),
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+    assert status(proposal, Step.BUSINESS_CASE) == StageStatus.APPROVED
+    assert status(proposal, Step.CONSULTATION) == StageStatus.IN_PROGRESS
+    actions = list(
+        AuditEvent.objects.filter(proposal=proposal).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions[-3:] == ["stage.approve", "stage.open", "proposal.withdraw"]

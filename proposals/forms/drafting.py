@@ -4,12 +4,14 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from ..models import (
+    SECTION_MAX_CHARS,
     CollaborationDuty,
     Consultation,
     CouncilPosition,
     FireAuthority,
     GovernanceModel,
 )
+from ..services.drafting import text_too_long
 from .base import GovukForm, VersionedForm, date_field, govuk_helper
 
 TITLE_REQUIRED = "Enter a title for the proposal"
@@ -63,12 +65,15 @@ class ProposalCreateForm(GovukForm):
 class SectionForm(GovukForm):
     """One section of the business case, based on the revision the editor started from."""
 
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}), required=False, max_length=SECTION_MAX_CHARS
+    )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, section, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = section.label
+        self.fields["text"].error_messages["max_length"] = text_too_long(section.label)
         self.fields["text"].help_text = section.hint
         self.helper = govuk_helper(
             Field.textarea("text", label_size=Size.LARGE, label_tag="h1"),
@@ -90,6 +95,8 @@ class DutiesForm(forms.Form):
                 help_text=duty.requires,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=SECTION_MAX_CHARS,
+                error_messages={"max_length": text_too_long(duty.provision)},
             )
         self.helper = govuk_helper(
             *[Field.textarea(self.field_name(d), label_size=Size.SMALL) for d in self.duties],

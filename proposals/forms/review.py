@@ -3,7 +3,7 @@
 from django import forms
 
 from ..models import Assessment, Comment, Decision, StatutoryOrder
-from .base import GovukForm, VersionedForm, date_field
+from .base import GovukForm, ReasonForm, VersionedForm, date_field
 
 COMMENT_REQUIRED = "Enter a comment"
 DECISION_REQUIRED = "Select the decision"
@@ -74,6 +74,18 @@ class OrderForm(VersionedForm):
         if made and cleaned.get("in_force_on") and cleaned["in_force_on"] < made:
             self.add_error("in_force_on", IN_FORCE_BEFORE_MADE)
         return cleaned
+
+
+class LegalChallengeForm(ReasonForm):
+    """Carries what the reviewer asked for (flag or lift), not a toggle: a second click of the
+    same button is refused rather than undoing the first."""
+
+    FLAG, LIFT = "flag", "lift"
+    intended = forms.ChoiceField(choices=[(FLAG, FLAG), (LIFT, LIFT)], widget=forms.HiddenInput)
+
+    @property
+    def under_challenge(self) -> bool:
+        return self.cleaned_data["intended"] == self.FLAG
 
 
 class DueDateForm(GovukForm):

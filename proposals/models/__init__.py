@@ -1,5 +1,6 @@
 from .business_case import (
     BUSINESS_CASE_SECTIONS,
+    SECTION_MAX_CHARS,
     SECTIONS_BY_FIELD,
     BusinessCaseRevision,
     DutyEvidence,
@@ -41,6 +42,7 @@ __all__ = [
     "FINISHED_PROPOSAL_STATUSES",
     "PASSED_STAGE_STATUSES",
     "SECTIONS_BY_FIELD",
+    "SECTION_MAX_CHARS",
     "Allocation",
     "AmbulanceTrust",
     "Assessment",

@@ -45,6 +45,10 @@ BUSINESS_CASE_SECTIONS = (
         "Who will be consulted, how and for how long, including the upper-tier councils.",
     ),
 )
+#: Longest text of one section or one duty's evidence: about 3,000 words, far more than a
+#: section needs, and a bound on what every save copies and every comparison reads.
+SECTION_MAX_CHARS = 20_000
+
 SECTIONS_BY_FIELD = {section.field: section for section in BUSINESS_CASE_SECTIONS}
 
 

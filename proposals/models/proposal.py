@@ -124,6 +124,12 @@ class Stage(StageWorkflow, TimeStampedModel):
         help_text="The PCC signatory who signed off the submission.",
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    sign_off_covers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the sign-off was given for: the business case revision and the "
+        "checksums of the stage's documents (workflow.sign_off_coverage).",
+    )
 
     class Meta:
         ordering = ["proposal_id", "step"]

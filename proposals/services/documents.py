@@ -11,6 +11,7 @@ from .. import workflow
 from ..documents import detect_document_type
 from ..models import Document, Stage
 from .audit import audit_record
+from .workflow import stage_locked, stage_sign_off_clear
 
 # GOV.UK Design System file upload error messages.
 EMPTY_FILE = "The selected file is empty"
@@ -36,6 +37,7 @@ def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
     checksum, never the uploader's; the name shown keeps the uploader's, with the extension of
     the type found.
     """
+    stage = stage_locked(stage)
     reasons = workflow.edit_blockers(stage, by)
     if reasons:
         raise workflow.TransitionRefused(reasons)
@@ -86,6 +88,7 @@ def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
                 "stage": stage.get_step_display(),
             },
         )
+        stage_sign_off_clear(stage=stage, by=by, because="a document was uploaded")
     except Exception:
         # If the row or its audit event cannot be written, the stored file goes too.
         document.file.delete(save=False)

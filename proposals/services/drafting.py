@@ -8,6 +8,7 @@ from django.utils import timezone
 from .. import workflow
 from ..models import (
     BUSINESS_CASE_SECTIONS,
+    SECTION_MAX_CHARS,
     SECTIONS_BY_FIELD,
     Assessment,
     BusinessCaseRevision,
@@ -23,6 +24,7 @@ from ..models import (
     Step,
 )
 from .audit import audit_record
+from .workflow import stage_locked, stage_sign_off_clear
 
 FIRE_AUTHORITY_OUTSIDE_PCC = "Choose fire and rescue authorities in your own police area"
 NO_FIRE_AUTHORITY = "Choose at least one fire and rescue authority the proposal covers"
@@ -80,6 +82,13 @@ STALE_EDIT = (
 )
 
 
+TEXT_TOO_LONG = "{label} must be {limit:,} characters or fewer"
+
+
+def text_too_long(label: str) -> str:
+    return TEXT_TOO_LONG.format(label=label, limit=SECTION_MAX_CHARS)
+
+
 class StaleEdit(Exception):
     """The form was based on an older saved version; `current` is what is saved now."""
 
@@ -101,8 +110,9 @@ def business_case_latest(proposal: Proposal) -> BusinessCaseRevision | None:
 def _next_revision(*, proposal, base_revision: int, by, changed: str, **sections):
     """Lock the business case, refuse a stale or forbidden edit, and write the next revision
     (the latest's sections with `sections` replaced). Returns (previous, new)."""
-    stage = proposal.stages.select_for_update().get(step=Step.BUSINESS_CASE)
+    stage = stage_locked(proposal.stages.get(step=Step.BUSINESS_CASE))
     _refuse_unless_editable(stage, by)
+    stage_sign_off_clear(stage=stage, by=by, because="the business case was saved")
     latest = business_case_latest(proposal)
     if (latest.number if latest else 0) != base_revision:
         raise StaleEdit(current=latest)
@@ -127,6 +137,8 @@ def business_case_section_save(
     has saved since, StaleEdit is raised and nothing is written.
     """
     label = SECTIONS_BY_FIELD[section].label
+    if len(text.strip()) > SECTION_MAX_CHARS:
+        raise ValidationError({"text": text_too_long(label)})
     latest, revision = _next_revision(
         proposal=proposal,
         base_revision=base_revision,
@@ -156,6 +168,9 @@ def business_case_duties_save(
 ) -> BusinessCaseRevision:
     """Save how the case addresses the Act's collaboration duties ({duty: evidence text};
     blank evidence means not addressed) as a new revision. StaleEdit as for sections."""
+    for duty, text in evidence.items():
+        if len(text.strip()) > SECTION_MAX_CHARS:
+            raise ValidationError(text_too_long(duty.provision))
     latest, revision = _next_revision(
         proposal=proposal, base_revision=base_revision, by=by, changed="duties"
     )
@@ -209,8 +224,9 @@ def stage_details_save(*, stage: Stage, values: dict, version: str, by):
     PCC people record the consultation; reviewers the Home Office's steps (edit_blockers).
     Raises StaleEdit when the record changed since `version` was read.
     """
-    stage = Stage.objects.select_for_update().select_related("proposal").get(pk=stage.pk)
+    stage = stage_locked(stage)
     _refuse_unless_editable(stage, by)
+    stage_sign_off_clear(stage=stage, by=by, because="its details were saved")
     model = STAGE_RECORDS[stage.step]
     record = model.objects.select_for_update().filter(proposal_id=stage.proposal_id).first()
     if record_version(record) != version:
@@ -244,10 +260,11 @@ def council_positions_save(*, stage: Stage, positions: dict, version: str, by) -
     `positions` maps a LocalAuthority of the proposal's PCC to a dict of position, stated_on
     and evidence; a council with no position given is left as it was.
     """
-    stage = Stage.objects.select_for_update().select_related("proposal__pcc").get(pk=stage.pk)
+    stage = stage_locked(stage)
     if stage.step != Step.CONSULTATION:
         raise ValueError(stage.step)
     _refuse_unless_editable(stage, by)
+    stage_sign_off_clear(stage=stage, by=by, because="council positions were recorded")
     proposal = stage.proposal
     if council_positions_version(proposal) != version:
         raise StaleEdit(current=None)

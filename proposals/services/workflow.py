@@ -23,10 +23,19 @@ DUE_DATE_REQUIRED = "Enter the due date"
 NO_OBJECTION_SKIP_REASON = "No consulted council objected, so no independent assessment is needed."
 SIGN_OFF_ONLY_SUBMISSION = "Only the submission to the Home Secretary is signed off."
 SIGN_OFF_ONLY_OPEN = "The submission can only be signed off while it is in progress."
+SIGN_OFF_CLEARED = "The stage changed after it was signed off: {change}."
+ALREADY_FLAGGED = "The proposal is already flagged as under legal challenge."
+ALREADY_CLEARED = "The proposal is not under legal challenge: there is nothing to clear."
 
 
-def _locked_stage(stage: Stage) -> Stage:
-    return Stage.objects.select_for_update().select_related("proposal").get(pk=stage.pk)
+def stage_locked(stage: Stage) -> Stage:
+    """Lock the stage's proposal, then the stage. Every service that changes both takes them
+    in this order (a proposal transition locks the proposal), so an approval racing a
+    withdrawal waits for it, sees the proposal as it now is, and neither deadlocks."""
+    proposal = Proposal.objects.select_for_update().get(pk=stage.proposal_id)
+    locked = Stage.objects.select_for_update(of=("self",)).get(pk=stage.pk)
+    locked.proposal = proposal
+    return locked
 
 
 def _locked_proposal(proposal: Proposal) -> Proposal:
@@ -58,7 +67,7 @@ def stage_transition(*, stage: Stage, action: str, by, reason: str = "") -> Stag
     """
     if action not in workflow.STAGE_ACTIONS:
         raise ValueError(action)
-    stage = _locked_stage(stage)
+    stage = stage_locked(stage)
     method = getattr(stage, action)
     needs_reason = action == "return_to_pcc"
     reason = reason.strip()
@@ -142,7 +151,7 @@ def proposal_transition(*, proposal: Proposal, action: str, by, reason: str) -> 
 @transaction.atomic
 def submission_sign_off(*, stage: Stage, by) -> Stage:
     """The PCC signatory's formal decision to submit the proposal to the Home Secretary."""
-    stage = _locked_stage(stage)
+    stage = stage_locked(stage)
     if not rules.has_perm("proposals.sign_off_submission", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_SIGNATORY])
     if stage.step != Step.SUBMISSION:
@@ -151,21 +160,49 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
         raise workflow.TransitionRefused([SIGN_OFF_ONLY_OPEN])
     stage.signed_off_by = by
     stage.signed_off_at = timezone.now()
-    stage.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+    stage.sign_off_covers = workflow.sign_off_coverage(stage)
+    stage.save(update_fields=[*Stage.SIGN_OFF_FIELDS, "updated_at"])
     audit_record(
         actor=by,
         action="stage.sign_off",
         target=stage,
         proposal=stage.proposal,
-        after={"stage": _stage_label(stage), "signed_off_by": by.get_full_name() or str(by)},
+        after={
+            "stage": _stage_label(stage),
+            "signed_off_by": by.get_full_name() or str(by),
+            "covers": stage.sign_off_covers,
+        },
     )
     return stage
+
+
+def stage_sign_off_clear(*, stage: Stage, by, because: str) -> None:
+    """A sign-off covers the stage as it was: every service that changes a stage calls this
+    (with the stage locked) so that any change clears it, and the signatory signs again."""
+    if stage.signed_off_at is None:
+        return
+    before = {
+        "stage": _stage_label(stage),
+        "signed_off_by": str(stage.signed_off_by),
+        "covers": stage.sign_off_covers,
+    }
+    stage.clear_sign_off()
+    stage.save(update_fields=[*Stage.SIGN_OFF_FIELDS, "updated_at"])
+    audit_record(
+        actor=by,
+        action="stage.sign_off_cleared",
+        target=stage,
+        proposal=stage.proposal,
+        before=before,
+        after={"stage": _stage_label(stage), "signed_off_by": None},
+        reason=SIGN_OFF_CLEARED.format(change=because),
+    )
 
 
 @transaction.atomic
 def stage_set_due_date(*, stage: Stage, due_date: date | None, reason: str, by) -> Stage:
     """Set or move a stage's due date (Home Office reviewers), with the reason recorded."""
-    stage = _locked_stage(stage)
+    stage = stage_locked(stage)
     if not rules.has_perm("proposals.review_proposal", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     reason = reason.strip()
@@ -195,7 +232,9 @@ def stage_set_due_date(*, stage: Stage, due_date: date | None, reason: str, by) 
 
 @transaction.atomic
 def proposal_set_legal_challenge(*, proposal: Proposal, under_challenge: bool, reason: str, by):
-    """Flag or clear a legal challenge (Home Office reviewers). A flag pauses the stages."""
+    """Flag (`under_challenge`) or clear a legal challenge (Home Office reviewers). A flag
+    pauses the stages. Asking for the state the proposal is already in is refused, compared
+    under the row lock, so a double-posted form never undoes itself."""
     if not rules.has_perm("proposals.review_proposal", by, proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     reason = reason.strip()
@@ -203,6 +242,8 @@ def proposal_set_legal_challenge(*, proposal: Proposal, under_challenge: bool, r
         raise ValidationError({"reason": REASON_REQUIRED})
     proposal = _locked_proposal(proposal)
     before = proposal.under_legal_challenge
+    if before == under_challenge:
+        raise workflow.TransitionRefused([ALREADY_FLAGGED if before else ALREADY_CLEARED])
     proposal.under_legal_challenge = under_challenge
     proposal.save(update_fields=["under_legal_challenge", "updated_at"])
     audit_record(

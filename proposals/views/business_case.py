@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from .. import workflow
-from ..diff import marked_pair
+from ..diff import COMPARE_MAX_WORDS, marked_pair
 from ..forms.drafting import DutiesForm, SectionForm
 from ..models import BUSINESS_CASE_SECTIONS, SECTIONS_BY_FIELD, BusinessCaseRevision, Step
 from ..selectors import revision_pair
@@ -194,4 +194,6 @@ class CompareView(ProposalMixin, TemplateView):
         for duty in sorted(old_duties.keys() | new_duties.keys(), key=lambda d: d.position):
             before, after = old_duties.get(duty, ""), new_duties.get(duty, "")
             rows.append((duty.provision, *marked_pair(before, after), before != after))
-        return super().get_context_data(old=old, new=new, rows=rows, **kwargs)
+        return super().get_context_data(
+            old=old, new=new, rows=rows, compare_max_words=COMPARE_MAX_WORDS, **kwargs
+        )

@@ -5,12 +5,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
-
-from portal.models import User
 
 from .. import selectors
 from ..filters import ProposalFilter
@@ -44,15 +45,21 @@ class OverviewView(RulePermissionMixin, TemplateView):
         query = self.request.GET.urlencode()
         # Keyed by what the filters understood, so odd query strings share one cache entry.
         understood = sorted(filters.form.cleaned_data.items()) if filters.is_valid() else "all"
-        figures = selectors.dashboard_cached(
+        overview = selectors.dashboard_cached(
             "overview",
             user.is_home_office,
             understood,
-            compute=lambda: overview_figures(filters.qs, user),
+            compute=lambda: rendered_parts(
+                "overview", ("counts", "matrix", "details"), overview_figures(filters.qs, user)
+            ),
         )
-        return super().get_context_data(
-            filters=filters, steps=list(Step), query=query, **figures, **kwargs
-        )
+        return super().get_context_data(filters=filters, query=query, overview=overview, **kwargs)
+
+
+def rendered_parts(page: str, parts, context: dict) -> dict:
+    """The parts of a dashboard drawn from the data, rendered (`proposals/_<page>_<part>.html`):
+    text is what the cache keeps, as JSON, so reading it back can never run code."""
+    return {part: render_to_string(f"proposals/_{page}_{part}.html", context) for part in parts}
 
 
 def overview_figures(proposals, user) -> dict:
@@ -62,6 +69,7 @@ def overview_figures(proposals, user) -> dict:
     reached = selectors.stages_reached(proposals=proposals)
     pccs = [row.pcc.name for row in rows]
     return {
+        "steps": list(Step),
         "rows": rows,
         "counts": selectors.overview_counts(proposals=proposals, today=today),
         "queue": list(selectors.review_queue(user=user)[:10]),
@@ -136,20 +144,28 @@ class PccView(LoginRequiredMixin, TemplateView):
                 requested
             )
             proposals = Proposal.objects.for_pcc(pcc)
-            return {
+            figures = {
                 "pcc": pcc,
-                "count": page.paginator.count,
-                "number": page.number,
+                "page": page,
                 "rows": list(page.object_list),
+                "today": timezone.localdate(),
                 "deadlines": list(selectors.upcoming_deadlines(proposals=proposals)),
                 "returned": list(selectors.returned_stages(proposals=proposals)),
             }
+            return {
+                "pk": pcc.pk,
+                "name": pcc.name,
+                "office_name": pcc.office_name,
+                "count": page.paginator.count,
+                "number": page.number,
+                **rendered_parts("pcc", ("returned", "about", "proposals"), figures),
+            }
 
-        figures = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
-        page = Paginator(range(figures["count"]), PROPOSALS_PER_PAGE).get_page(figures["number"])
+        pcc_page = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
+        page = Paginator(range(pcc_page["count"]), PROPOSALS_PER_PAGE).get_page(pcc_page["number"])
         unread = Notification.objects.for_user(self.request.user).unread()[:UNREAD_ON_HOME]
         return super().get_context_data(
-            page=page, today=timezone.localdate(), unread=unread, **figures, **kwargs
+            page=page, count=pcc_page["count"], pcc_page=pcc_page, unread=unread, **kwargs
         )
 
 
@@ -167,10 +183,11 @@ class ReviewQueueView(RulePermissionMixin, TemplateView):
             page = Paginator(selectors.review_queue(user=user), REVIEWS_PER_PAGE).get_page(
                 requested
             )
+            figures = {"page": page, "stages": page.object_list, "today": timezone.localdate()}
             return {
                 "count": page.paginator.count,
                 "number": page.number,
-                "stages": list(page.object_list),
+                **rendered_parts("review_queue", ("table",), figures),
             }
 
         queue = selectors.dashboard_cached(
@@ -178,9 +195,7 @@ class ReviewQueueView(RulePermissionMixin, TemplateView):
         )
         # Page navigation from the cached count alone, without touching the database again.
         page = Paginator(range(queue["count"]), REVIEWS_PER_PAGE).get_page(queue["number"])
-        return super().get_context_data(
-            page=page, stages=queue["stages"], today=timezone.localdate(), **kwargs
-        )
+        return super().get_context_data(page=page, table=queue["table"], **kwargs)
 
 
 class DutiesView(LoginRequiredMixin, TemplateView):
@@ -195,7 +210,8 @@ class DutiesView(LoginRequiredMixin, TemplateView):
 
 
 class CalendarView(LoginRequiredMixin, TemplateView):
-    """Where people get, replace or turn off the address of their deadlines calendar."""
+    """Where people get, replace or turn off the address of their deadlines calendar. A new
+    address is shown once, in the answer to the post that made it: it is stored nowhere."""
 
     template_name = "proposals/calendar.html"
 
@@ -203,30 +219,27 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         if request.POST.get("action") == "revoke":
             calendar.calendar_token_revoke(user=request.user)
             messages.success(request, "Your calendar address no longer works.")
-        else:
-            calendar.calendar_token_issue(user=request.user)
-            messages.success(request, "Your calendar has a new address. Any old one has stopped.")
-        return redirect("proposals:calendar")
+            return redirect("proposals:calendar")
+        token = calendar.calendar_token_issue(user=request.user)
+        feed = request.build_absolute_uri(reverse("proposals:calendar-feed", args=[token]))
+        return self.render_to_response(self.get_context_data(new_feed_url=feed))
 
     def get_context_data(self, **kwargs):
-        token = self.request.user.calendar_token
-        feed = (
-            self.request.build_absolute_uri(reverse("proposals:calendar-feed", args=[token]))
-            if token
-            else ""
+        user = self.request.user
+        return super().get_context_data(
+            calendar_on=bool(user.calendar_token_digest),
+            last_used_on=user.calendar_token_last_used_on,
+            **kwargs,
         )
-        return super().get_context_data(feed_url=feed, **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
 class CalendarFeedView(View):
     """The deadlines of the proposals the token's owner may see, as iCalendar. The secret
     address is the credential, so calendar programs can fetch it without signing in."""
 
     def get(self, request, token):
-        # Checked before the database is asked: it cannot even compare some characters (NUL).
-        if not calendar.TOKEN_PATTERN.fullmatch(token):
-            raise Http404("No such calendar")
-        user = User.objects.filter(calendar_token=token, is_active=True).first()
+        user = calendar.calendar_token_owner(token=token)
         if user is None:
             raise Http404("No such calendar")
         stages = selectors.upcoming_deadlines(

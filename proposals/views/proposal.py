@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from .. import history, selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ProposalCreateForm
-from ..forms.review import CommentForm
+from ..forms.review import CommentForm, LegalChallengeForm
 from ..models import Comment
 from ..services import comments, drafting
 from ..services import workflow as workflow_services
@@ -108,10 +108,10 @@ class ProposalActionView(ProposalMixin, ServiceFormView):
 
 
 class LegalChallengeView(ProposalMixin, ServiceFormView):
-    """Reviewers flag a legal challenge (pausing the stages) or clear it."""
+    """Reviewers flag a legal challenge (pausing the stages) or lift it."""
 
     template_name = "proposals/form_page.html"
-    form_class = ReasonForm
+    form_class = LegalChallengeForm
 
     def forbidden(self):
         return not rules.has_perm("proposals.review_proposal", self.request.user, self.proposal)
@@ -121,6 +121,10 @@ class LegalChallengeView(ProposalMixin, ServiceFormView):
         if self.proposal.under_legal_challenge:
             return "Clear the legal challenge"
         return "Flag a legal challenge"
+
+    def get_initial(self):
+        lift = self.proposal.under_legal_challenge
+        return {"intended": LegalChallengeForm.LIFT if lift else LegalChallengeForm.FLAG}
 
     def get_form_kwargs(self):
         return {
@@ -135,7 +139,7 @@ class LegalChallengeView(ProposalMixin, ServiceFormView):
     def perform(self, form):
         return workflow_services.proposal_set_legal_challenge(
             proposal=self.proposal,
-            under_challenge=not self.proposal.under_legal_challenge,
+            under_challenge=form.under_challenge,
             reason=form.cleaned_data["reason"],
             by=self.request.user,
         )
