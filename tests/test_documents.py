@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from proposals import documents as document_types
+from proposals import workflow
 from proposals.models import AuditEvent, Document, DocumentKind, ProposalStatus, StageStatus, Step
 from proposals.services.documents import (
     EMPTY_FILE,
@@ -358,7 +359,9 @@ def test_pcc_staff_cannot_upload_to_a_stage_that_is_not_in_progress(
     client = client_for(essex_staff)
     consultation = upload_url(essex_proposal, step=Step.CONSULTATION)
 
-    assert client.get(consultation).status_code == 403
+    response = client.get(consultation, follow=True)
+    assert response.redirect_chain == [(stage_page(essex_proposal, Step.CONSULTATION), 302)]
+    assert workflow.STAGE_LOCKED[StageStatus.NOT_STARTED] in response.content.decode()
     response = upload(
         client,
         essex_proposal,
@@ -367,7 +370,7 @@ def test_pcc_staff_cannot_upload_to_a_stage_that_is_not_in_progress(
         kind=DocumentKind.CONSULTATION_REPORT,
         step=Step.CONSULTATION,
     )
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert not Document.objects.exists()
 
 
@@ -376,7 +379,9 @@ def test_nobody_can_upload_to_a_withdrawn_proposal(client_for, essex_staff, esse
         status=ProposalStatus.WITHDRAWN
     )
 
-    assert client_for(essex_staff).get(upload_url(essex_proposal)).status_code == 403
+    response = client_for(essex_staff).get(upload_url(essex_proposal))
+    assert response.status_code == 302
+    assert response["Location"] == stage_page(essex_proposal)
 
 
 def test_a_reviewer_may_upload_the_decision_letter_while_the_decision_is_in_progress(

@@ -273,7 +273,7 @@ def test_a_returned_stage_is_not_edited_until_revised(proposal, essex_staff, rev
     complete_business_case(proposal, essex_staff)
     act(proposal, Step.BUSINESS_CASE, "submit", essex_staff)
     act(proposal, Step.BUSINESS_CASE, "return_to_pcc", reviewer, reason="More detail.")
-    with refused_with(workflow.EDITING_CLOSED):
+    with refused_with(workflow.STAGE_LOCKED[StageStatus.RETURNED]):
         drafting.business_case_section_save(
             proposal=proposal, section="economy", text="Edit", base_revision=8, by=essex_staff
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
+from .. import workflow
 from ..models import Proposal, Step
 from ..workflow import TransitionRefused
 
@@ -52,6 +53,31 @@ def refuse(request, refusal: TransitionRefused, to: str):
     for reason in refusal.reasons:
         messages.error(request, reason)
     return redirect(to)
+
+
+class LockedStageMixin:
+    """A page that changes a stage's content (`locked_stage()`): people whose role could never
+    change it get 403; those who could, but not now (submitted, approved, not yet open...),
+    go back to `locked_url()` with the reason in a banner rather than a bare refusal."""
+
+    def locked_stage(self):
+        return self.stage
+
+    def locked_url(self) -> str:
+        return stage_url(self.locked_stage())
+
+    def dispatch(self, request, *args, **kwargs):
+        # Anonymous people go on to LoginRequiredMixin, which sends them to sign in.
+        if request.user.is_authenticated:
+            stage = self.locked_stage()
+            if not workflow.may_ever_edit(stage, request.user):
+                raise PermissionDenied
+            reasons = workflow.edit_blockers(stage, request.user)
+            if reasons:
+                for reason in reasons:
+                    messages.warning(request, reason)
+                return redirect(self.locked_url())
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ServiceFormView(FormView):

@@ -10,7 +10,7 @@ from ..forms.drafting import DutiesForm, SectionForm
 from ..models import BUSINESS_CASE_SECTIONS, SECTIONS_BY_FIELD, BusinessCaseRevision, Step
 from ..selectors import revision_pair
 from ..services import drafting
-from .base import ProposalMixin, ServiceFormView
+from .base import LockedStageMixin, ProposalMixin, ServiceFormView
 from .stage import StaleEditMixin
 
 DUTIES = "duties"
@@ -19,6 +19,12 @@ DUTIES = "duties"
 class BusinessCaseMixin(ProposalMixin):
     def get_stage(self):
         return self.proposal.stages.get(step=Step.BUSINESS_CASE)
+
+    def locked_stage(self):
+        return self.get_stage()
+
+    def locked_url(self):
+        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
     def latest(self):
         return drafting.business_case_latest(self.proposal)
@@ -50,15 +56,15 @@ class TaskListView(BusinessCaseMixin, TemplateView):
         )
 
 
-class SectionEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
+class SectionEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = SectionForm
     version_field = "base_revision"
 
-    def forbidden(self):
+    def locked_stage(self):
         if self.kwargs["section"] not in SECTIONS_BY_FIELD:
             raise Http404
-        return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
+        return super().locked_stage()
 
     @property
     def section(self):
@@ -94,13 +100,10 @@ class SectionEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
         return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
 
-class DutiesEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
+class DutiesEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = DutiesForm
     version_field = "base_revision"
-
-    def forbidden(self):
-        return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
 
     def current_version(self):
         latest = self.latest()

@@ -12,21 +12,15 @@ from django.views.generic import FormView
 from .. import workflow
 from ..forms.documents import DocumentUploadForm
 from ..services.documents import document_upload
-from .base import ProposalMixin, StageMixin, stage_url
+from .base import LockedStageMixin, ProposalMixin, StageMixin, stage_url
 
 
-class DocumentUploadView(StageMixin, FormView):
-    """Upload a document to a stage: 404 for another PCC's proposal, 403 for people who see it
-    but may not change the stage now (workflow.edit_blockers)."""
+class DocumentUploadView(LockedStageMixin, StageMixin, FormView):
+    """Upload a document to a stage: 404 for another PCC's proposal, 403 for people whose role
+    never changes this stage, and back to the stage with the reason when it is locked now."""
 
     form_class = DocumentUploadForm
     template_name = "proposals/document_upload.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        # Anonymous people go on to LoginRequiredMixin, which sends them to sign in.
-        if request.user.is_authenticated and workflow.edit_blockers(self.stage, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

@@ -14,7 +14,7 @@ from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
-from .base import ServiceFormView, StageMixin, refuse, stage_url
+from .base import LockedStageMixin, ServiceFormView, StageMixin, refuse, stage_url
 
 #: The form each step's details are recorded with (the record lives in drafting.STAGE_RECORDS).
 DETAILS_FORMS = {
@@ -190,17 +190,17 @@ class StaleEditMixin:
         form.data = data
 
 
-class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):
+class StageDetailsView(StaleEditMixin, LockedStageMixin, StageMixin, ServiceFormView):
     """Record a step's details: consultation (PCC), assessment, decision, order (reviewers)."""
 
     template_name = "proposals/form_page.html"
     success_message = "Saved."
     version_field = "version"
 
-    def forbidden(self):
+    def locked_stage(self):
         if self.stage.step not in DETAILS_FORMS:
             raise Http404
-        return bool(workflow.edit_blockers(self.stage, self.request.user))
+        return self.stage
 
     def get_form_class(self):
         return DETAILS_FORMS[self.stage.step]
@@ -233,16 +233,16 @@ class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
-class CouncilPositionsView(StaleEditMixin, StageMixin, ServiceFormView):
+class CouncilPositionsView(StaleEditMixin, LockedStageMixin, StageMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = CouncilPositionsForm
     success_message = "Council positions saved."
     version_field = "version"
 
-    def forbidden(self):
+    def locked_stage(self):
         if self.stage.step != Step.CONSULTATION:
             raise Http404
-        return bool(workflow.edit_blockers(self.stage, self.request.user))
+        return self.stage
 
     def current_version(self):
         return drafting.council_positions_version(self.proposal)
