@@ -1,6 +1,8 @@
 """Drafting the business case: task list, sections, duties, check your answers, revisions."""
 
+from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -20,17 +22,39 @@ class BusinessCaseMixin(ProposalMixin):
     def get_stage(self):
         return self.proposal.stages.get(step=Step.BUSINESS_CASE)
 
-    def locked_stage(self):
-        return self.get_stage()
-
-    def locked_url(self):
-        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
-
     def latest(self):
         return drafting.business_case_latest(self.proposal)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(stage=self.get_stage(), **kwargs)
+
+
+class BusinessCaseEditMixin(BusinessCaseMixin, LockedStageMixin):
+    """A form that saves the next revision: locked with the stage, back to the task list after,
+    and a save that changes nothing says so and makes no revision."""
+
+    template_name = "proposals/form_page.html"
+    version_field = "base_revision"
+
+    def locked_stage(self):
+        return self.get_stage()
+
+    def locked_url(self):
+        return self.get_success_url()
+
+    def current_version(self):
+        latest = self.latest()
+        return latest.number if latest else 0
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except drafting.NothingChanged:
+            messages.info(self.request, drafting.NOTHING_CHANGED)
+            return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
 
 class TaskListView(BusinessCaseMixin, TemplateView):
@@ -56,10 +80,8 @@ class TaskListView(BusinessCaseMixin, TemplateView):
         )
 
 
-class SectionEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
+class SectionEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
     form_class = SectionForm
-    version_field = "base_revision"
 
     def locked_stage(self):
         if self.kwargs["section"] not in SECTIONS_BY_FIELD:
@@ -69,10 +91,6 @@ class SectionEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, Servi
     @property
     def section(self):
         return SECTIONS_BY_FIELD[self.kwargs["section"]]
-
-    def current_version(self):
-        latest = self.latest()
-        return latest.number if latest else 0
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "section": self.section}
@@ -96,18 +114,9 @@ class SectionEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, Servi
             by=self.request.user,
         )
 
-    def get_success_url(self):
-        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
-
-class DutiesEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
+class DutiesEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
     form_class = DutiesForm
-    version_field = "base_revision"
-
-    def current_version(self):
-        latest = self.latest()
-        return latest.number if latest else 0
 
     def get_initial(self):
         latest = self.latest()
@@ -137,9 +146,6 @@ class DutiesEditView(StaleEditMixin, BusinessCaseMixin, LockedStageMixin, Servic
             base_revision=form.cleaned_data["base_revision"],
             by=self.request.user,
         )
-
-    def get_success_url(self):
-        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
 
 class CheckAnswersView(BusinessCaseMixin, TemplateView):
