@@ -483,7 +483,11 @@ def test_withdrawing_needs_a_reason_and_a_pcc_person(proposal, essex_staff, revi
 def test_reviewers_set_due_dates_with_a_reason_that_is_recorded(proposal, reviewer, essex_staff):
     stage = stage_of(proposal, Step.BUSINESS_CASE)
     stage_set_due_date(
-        stage=stage, due_date=date(2026, 12, 24), reason="Agreed timetable", by=reviewer
+        stage=stage,
+        due_date=date(2026, 12, 24),
+        reason="Agreed timetable",
+        by=reviewer,
+        past_confirmed=True,  # a fixed date; past dates are tested in test_input_checks.py
     )
     assert stage_of(proposal, Step.BUSINESS_CASE).due_date == date(2026, 12, 24)
     event = AuditEvent.objects.get(action="stage.due_date")

@@ -10,6 +10,8 @@ from .money import Allocation, Fund, Payment
 from .notifications import Notification, ReminderDelivery
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
+    MADE_BEFORE_DECISION,
+    SI_NUMBER,
     Assessment,
     Consultation,
     CouncilPosition,
@@ -32,7 +34,9 @@ __all__ = [
     "BUSINESS_CASE_SECTIONS",
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
+    "MADE_BEFORE_DECISION",
     "SECTIONS_BY_FIELD",
+    "SI_NUMBER",
     "Allocation",
     "AmbulanceTrust",
     "Assessment",

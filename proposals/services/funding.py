@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .. import workflow
 from ..models import Allocation, Fund, Payment, Pcc
@@ -30,6 +31,7 @@ OVER_ALLOCATION = (
     "paid now is {most}"
 )
 NOT_POSITIVE = "Enter an amount more than £0.00"
+PAID_IN_FUTURE = "The date of the payment must be today or in the past"
 NO_ALLOCATION = "{pcc} has no allocation yet: set one before recording payments"
 ZERO = Decimal("0.00")
 
@@ -100,10 +102,13 @@ def allocation_update(
 def payment_record(
     *, fund: Fund, pcc: Pcc, amount: Decimal, paid_on: date, reference: str, by
 ) -> Payment:
-    """Record a payment to `pcc` from its allocation; refused when payments would exceed it."""
+    """Record a payment to `pcc` from its allocation; refused when payments would exceed it
+    or when it is dated after today (a payment is recorded once made)."""
     _refuse_unless_funding_admin(by)
     if amount <= ZERO:
         raise ValidationError({"amount": NOT_POSITIVE})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": PAID_IN_FUTURE})
     allocation = (
         Allocation.objects.select_for_update().select_related("pcc").filter(fund=fund, pcc=pcc)
     ).first()

@@ -23,6 +23,10 @@ DUE_DATE_REQUIRED = "Enter the due date"
 NO_OBJECTION_SKIP_REASON = "No consulted council objected, so no independent assessment is needed."
 SIGN_OFF_ONLY_SUBMISSION = "Only the submission to the Home Secretary is signed off."
 SIGN_OFF_ONLY_OPEN = "The submission can only be signed off while it is in progress."
+DUE_DATE_PAST = (
+    "The due date is in the past. Check it, or confirm that you want to set a due date that "
+    "has already passed"
+)
 
 
 def _locked_stage(stage: Stage) -> Stage:
@@ -164,14 +168,22 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
 
 
 @transaction.atomic
-def stage_set_due_date(*, stage: Stage, due_date: date | None, reason: str, by) -> Stage:
-    """Set or move a stage's due date (Home Office reviewers), with the reason recorded."""
+def stage_set_due_date(
+    *, stage: Stage, due_date: date | None, reason: str, by, past_confirmed: bool = False
+) -> Stage:
+    """Set or move a stage's due date (Home Office reviewers), with the reason recorded.
+
+    A date before today (in London) is a likely slip, and makes the stage overdue at once: it
+    is refused (ValidationError on `due_date`) unless `past_confirmed`.
+    """
     stage = _locked_stage(stage)
     if not rules.has_perm("proposals.review_proposal", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": REASON_REQUIRED})
+    if due_date and due_date < timezone.localdate() and not past_confirmed:
+        raise ValidationError({"due_date": DUE_DATE_PAST})
     if stage.is_closed or stage.proposal.is_finished:
         raise workflow.TransitionRefused(
             [workflow.NOT_FROM_THIS_STATE.format(status=stage.get_status_display().lower())]

@@ -149,8 +149,14 @@ class DueDateView(StageMixin, ServiceFormView):
             stage=self.stage,
             due_date=form.cleaned_data["due_date"],
             reason=form.cleaned_data["reason"],
+            past_confirmed=form.cleaned_data["past_confirmed"],
             by=self.request.user,
         )
+
+    def form_invalid(self, form):
+        if workflow_services.DUE_DATE_PAST in form.errors.get("due_date", []):
+            form.ask_to_confirm_a_past_date()
+        return super().form_invalid(form)
 
     def get_success_url(self):
         return stage_url(self.stage)

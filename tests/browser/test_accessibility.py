@@ -184,6 +184,7 @@ def build_world() -> World:
                 due_date=timezone.localdate() - timedelta(days=3),
                 reason="Agreed with the PCC.",
                 by=reviewer,
+                past_confirmed=True,
             )
         comments.comment_add(
             proposal=proposal, body="Shared with the chief.", home_office_only=False, by=staff
