@@ -5,23 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0008_reminders'),
+        ("proposals", "0008_reminders"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statutoryorder',
-            name='si_number',
-            field=models.CharField(blank=True, help_text='e.g. 2017/864', max_length=20, validators=[django.core.validators.RegexValidator('^[0-9]{4}/[1-9][0-9]{0,4}\\Z', 'Enter the year and number, like 2018/970')]),
+            model_name="statutoryorder",
+            name="si_number",
+            field=models.CharField(
+                blank=True,
+                help_text="e.g. 2017/864",
+                max_length=20,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[0-9]{4}/[1-9][0-9]{0,4}\\Z", "Enter the year and number, like 2018/970"
+                    )
+                ],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statutoryorder',
-            constraint=models.CheckConstraint(condition=models.Q(('laid_on__isnull', True), ('in_force_on__isnull', True), ('in_force_on__gte', models.F('laid_on')), _connector='OR'), name='order_in_force_after_laid'),
+            model_name="statutoryorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("laid_on__isnull", True),
+                    ("in_force_on__isnull", True),
+                    ("in_force_on__gte", models.F("laid_on")),
+                    _connector="OR",
+                ),
+                name="order_in_force_after_laid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statutoryorder',
-            constraint=models.CheckConstraint(condition=models.Q(('in_force_on__isnull', True), ('transfer_date__isnull', True), ('transfer_date__gte', models.F('in_force_on')), _connector='OR'), name='order_transfer_after_in_force'),
+            model_name="statutoryorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("in_force_on__isnull", True),
+                    ("transfer_date__isnull", True),
+                    ("transfer_date__gte", models.F("in_force_on")),
+                    _connector="OR",
+                ),
+                name="order_transfer_after_in_force",
+            ),
         ),
     ]
