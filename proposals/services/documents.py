@@ -8,14 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import workflow
-from ..documents import detect_document_type
+from ..documents import ACCEPTED_TYPES_BY_KIND, detect_document_type, type_named, types_in_words
 from ..models import Document, Stage
 from .audit import audit_record
 
 # GOV.UK Design System file upload error messages.
 EMPTY_FILE = "The selected file is empty"
 FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
-WRONG_TYPE = "The selected file must be a PDF, DOCX, ODT, XLSX, ODS or CSV"
+#: `types` are what the chosen kind of document accepts (documents.ACCEPTED_TYPES_BY_KIND).
+WRONG_TYPE = "The selected file must be a {types}"
+NOT_WHAT_ITS_NAME_SAYS = (
+    "The selected file is named as a {type} but it is not one: check you chose the right file"
+)
 
 MEGABYTE = 1024 * 1024
 ORIGINAL_NAME_MAX_LENGTH = Document._meta.get_field("original_name").max_length
@@ -26,34 +30,40 @@ def document_size_limit_in_words() -> str:
     return f"{settings.DOCUMENT_MAX_BYTES / MEGABYTE:g}"
 
 
+def _checked_file(*, kind: str, uploaded_file) -> tuple:
+    """(the name to show, the type) of an acceptable `kind` document, else ValidationError on
+    `file`: empty, over settings.DOCUMENT_MAX_BYTES, a name that is not one of the kind's
+    types, or content that is not what the name says. The name shown is the uploader's."""
+    if not uploaded_file.size:
+        raise ValidationError({"file": EMPTY_FILE})
+    if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError({"file": FILE_TOO_BIG.format(limit=document_size_limit_in_words())})
+    # Browsers send a bare name, but nothing obliges a client to: keep only the last part.
+    original_name = os.path.basename(uploaded_file.name.replace("\\", "/")).strip()
+    accepted = ACCEPTED_TYPES_BY_KIND[kind]
+    named_type = type_named(original_name)
+    if named_type not in accepted:
+        raise ValidationError({"file": WRONG_TYPE.format(types=types_in_words(accepted))})
+    if detect_document_type(uploaded_file) != named_type:
+        raise ValidationError({"file": NOT_WHAT_ITS_NAME_SAYS.format(type=named_type.name)})
+    stem, extension = os.path.splitext(original_name)
+    original_name = (stem or "document")[: ORIGINAL_NAME_MAX_LENGTH - len(extension)] + extension
+    return original_name, named_type
+
+
 @transaction.atomic
 def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
     """Store `uploaded_file` as a `kind` document of `stage` and audit it.
 
     Raises workflow.TransitionRefused when `by` may not change the stage now, and
-    ValidationError on `file` when it is empty, over settings.DOCUMENT_MAX_BYTES, not a PDF,
-    DOCX, ODT, XLSX, ODS or CSV by its content. The file is stored under a name made from its
-    checksum, never the uploader's; the name shown keeps the uploader's, with the extension of
-    the type found.
+    ValidationError on `file` when it is not acceptable (see _checked_file). The file is stored
+    under a name made from its checksum, never the uploader's; the name shown is the
+    uploader's.
     """
     reasons = workflow.edit_blockers(stage, by)
     if reasons:
         raise workflow.TransitionRefused(reasons)
-    if not uploaded_file.size:
-        raise ValidationError({"file": EMPTY_FILE})
-    if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": FILE_TOO_BIG.format(limit=document_size_limit_in_words())})
-    document_type = detect_document_type(uploaded_file)
-    if document_type is None:
-        raise ValidationError({"file": WRONG_TYPE})
-    # Browsers send a bare name, but nothing obliges a client to: keep only the last part.
-    original_name = os.path.basename(uploaded_file.name.replace("\\", "/"))
-    stem, extension = os.path.splitext(original_name.strip())
-    # The content decides the type; the name follows it, so a DOCX called report.pdf comes
-    # back down as report.docx rather than as a broken PDF.
-    if extension.lower() != f".{document_type.extension}":
-        extension = f".{document_type.extension}"
-    original_name = (stem or "document")[: ORIGINAL_NAME_MAX_LENGTH - len(extension)] + extension
+    original_name, document_type = _checked_file(kind=kind, uploaded_file=uploaded_file)
 
     checksum = hashlib.sha256()
     for chunk in uploaded_file.chunks():
