@@ -50,6 +50,7 @@ PAGES = {
     "stage-return business-case": REVIEW,
     "due-date business-case": REVIEW,
     "legal-challenge": REVIEW,
+    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
     "stage-details consultation": PCC_LOCKED,
     "stage-details decision": HOME_OFFICE_LOCKED,
     "council-positions consultation": PCC_LOCKED,
@@ -61,7 +62,8 @@ ACTIONS = {
     "stage-action business-case approve": [LOGIN, 403, 403, 404, 404, 302, 403],
     "stage-action business-case revise": [LOGIN, 302, 302, 404, 404, 403, 403],
     "stage-action decision complete": [LOGIN, 403, 403, 404, 404, 302, 403],
-    "sign-off submission": [LOGIN, 403, 302, 404, 404, 403, 403],
+    # The signatory is asked to confirm the declaration: nothing is signed without it.
+    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
     "comment": [LOGIN, 302, 302, 404, 404, 302, 403],
 }
 

@@ -77,7 +77,9 @@ def walk(proposal, essex_staff, essex_signatory, reviewer):
         act(proposal, Step.CONSULTATION, "approve", reviewer)
         if through == Step.CONSULTATION:
             return proposal
-        submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=essex_signatory)
+        submission_sign_off(
+            stage=stage_of(proposal, Step.SUBMISSION), confirmed=True, by=essex_signatory
+        )
         act(proposal, Step.SUBMISSION, "submit", essex_signatory)
         act(proposal, Step.SUBMISSION, "approve", reviewer)
         return proposal
@@ -322,9 +324,9 @@ def test_only_the_pccs_own_signatory_signs_off(walk, essex_staff, sussex_signato
     proposal = walk(through=Step.CONSULTATION)
     stage = stage_of(proposal, Step.SUBMISSION)
     with refused_with(workflow.ONLY_SIGNATORY):
-        submission_sign_off(stage=stage, by=essex_staff)
+        submission_sign_off(stage=stage, confirmed=True, by=essex_staff)
     with refused_with(workflow.ONLY_SIGNATORY):
-        submission_sign_off(stage=stage, by=sussex_signatory)
+        submission_sign_off(stage=stage, confirmed=True, by=sussex_signatory)
 
 
 def test_with_no_objection_the_assessment_is_skipped_with_the_reason(walk):

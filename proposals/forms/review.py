@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from ..models import SI_NUMBER, Assessment, Comment, Decision, StatutoryOrder
+from ..services.workflow import SIGN_OFF_NOT_CONFIRMED
 from .base import GovukForm, VersionedForm, date_field, govuk_helper, layout_for
 
 COMMENT_REQUIRED = "Enter a comment"
@@ -126,6 +127,18 @@ class DueDateForm(GovukForm):
 
     def ask_to_confirm_a_past_date(self):
         self.helper = govuk_helper(*layout_for(self), submit=self.submit_label)
+
+
+class SignOffForm(GovukForm):
+    """The signatory's declaration; what it covers is shown above it on the page."""
+
+    submit_label = "Sign off the submission"
+
+    confirmed = forms.BooleanField(
+        label="I confirm that, as the PCC's signatory, I am submitting this proposal to the Home "
+        "Secretary, and that it is the business case revision and the documents listed above",
+        error_messages={"required": SIGN_OFF_NOT_CONFIRMED},
+    )
 
 
 class CommentForm(GovukForm):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import workflow
+from .. import selectors, workflow
 from ..models import Proposal, ProposalStatus, Stage, StageStatus, Step
 from .audit import audit_record
 
@@ -23,6 +23,8 @@ DUE_DATE_REQUIRED = "Enter the due date"
 NO_OBJECTION_SKIP_REASON = "No consulted council objected, so no independent assessment is needed."
 SIGN_OFF_ONLY_SUBMISSION = "Only the submission to the Home Secretary is signed off."
 SIGN_OFF_ONLY_OPEN = "The submission can only be signed off while it is in progress."
+SIGN_OFF_ALREADY = "The submission has already been signed off."
+SIGN_OFF_NOT_CONFIRMED = "Confirm that you are signing off this submission to the Home Secretary"
 DUE_DATE_PAST = (
     "The due date is in the past. Check it, or confirm that you want to set a due date that "
     "has already passed"
@@ -145,8 +147,13 @@ def proposal_transition(*, proposal: Proposal, action: str, by, reason: str) -> 
 
 
 @transaction.atomic
-def submission_sign_off(*, stage: Stage, by) -> Stage:
-    """The PCC signatory's formal decision to submit the proposal to the Home Secretary."""
+def submission_sign_off(*, stage: Stage, confirmed: bool, by) -> Stage:
+    """The PCC signatory's formal decision to submit the proposal to the Home Secretary.
+
+    `confirmed` is the signatory's declaration, made having seen what is signed
+    (selectors.submission_package): without it, ValidationError on `confirmed`. The audit
+    event records the business case revision and the documents (with checksums) signed off.
+    """
     stage = _locked_stage(stage)
     if not rules.has_perm("proposals.sign_off_submission", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_SIGNATORY])
@@ -154,6 +161,11 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
         raise workflow.TransitionRefused([SIGN_OFF_ONLY_SUBMISSION])
     if stage.status != StageStatus.IN_PROGRESS or not stage.proposal.is_active:
         raise workflow.TransitionRefused([SIGN_OFF_ONLY_OPEN])
+    if stage.signed_off_at is not None:
+        raise workflow.TransitionRefused([SIGN_OFF_ALREADY])
+    if not confirmed:
+        raise ValidationError({"confirmed": SIGN_OFF_NOT_CONFIRMED})
+    package = selectors.submission_package(proposal=stage.proposal)
     stage.signed_off_by = by
     stage.signed_off_at = timezone.now()
     stage.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
@@ -162,7 +174,13 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
         action="stage.sign_off",
         target=stage,
         proposal=stage.proposal,
-        after={"stage": _stage_label(stage), "signed_off_by": by.get_full_name() or str(by)},
+        after={
+            "stage": _stage_label(stage),
+            "signed_off_by": by.get_full_name() or str(by),
+            "revision": package.revision.number if package.revision else None,
+            "documents": [document.original_name for document in package.documents],
+            "sha256": [document.sha256 for document in package.documents],
+        },
     )
     return stage
 

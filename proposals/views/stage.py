@@ -10,7 +10,7 @@ from django.views.generic import TemplateView, View
 from .. import selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ConsultationForm, CouncilPositionsForm
-from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm
+from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
@@ -114,18 +114,31 @@ class StageReturnView(StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
-class SignOffView(StageMixin, View):
-    """The PCC signatory signs off the submission to the Home Secretary (POST)."""
+class SignOffView(StageMixin, ServiceFormView):
+    """The PCC signatory reads what they are signing and declares it: the sign-off of the
+    submission to the Home Secretary."""
 
-    def post(self, request, *args, **kwargs):
-        if not rules.has_perm("proposals.sign_off_submission", request.user, self.proposal):
-            raise PermissionDenied
-        try:
-            workflow_services.submission_sign_off(stage=self.stage, by=request.user)
-        except workflow.TransitionRefused as refusal:
-            return refuse(request, refusal, stage_url(self.stage))
-        messages.success(request, "You have signed off the submission to the Home Secretary.")
-        return redirect(stage_url(self.stage))
+    template_name = "proposals/sign_off.html"
+    form_class = SignOffForm
+    success_message = "You have signed off the submission to the Home Secretary."
+
+    def forbidden(self):
+        if self.stage.step != Step.SUBMISSION:
+            raise Http404
+        return not rules.has_perm("proposals.sign_off_submission", self.request.user, self.proposal)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            package=selectors.submission_package(proposal=self.proposal), **kwargs
+        )
+
+    def perform(self, form):
+        return workflow_services.submission_sign_off(
+            stage=self.stage, confirmed=form.cleaned_data["confirmed"], by=self.request.user
+        )
+
+    def get_success_url(self):
+        return stage_url(self.stage)
 
 
 class DueDateView(StageMixin, ServiceFormView):

@@ -141,7 +141,7 @@ def walk(proposal, reach: str, people: dict) -> None:
     act(proposal, Step.CONSULTATION, "approve", reviewer)
     if reach == "submission":
         return
-    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=signatory)
+    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), confirmed=True, by=signatory)
     act(proposal, Step.SUBMISSION, "submit", signatory)
     act(proposal, Step.SUBMISSION, "approve", reviewer)
     if reach in ("assessment", "decision"):
