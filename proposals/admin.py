@@ -3,6 +3,20 @@ from django.contrib import admin
 from . import models
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written here: these records change only through the portal's services,
+    which check who may and audit it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class StageInline(admin.TabularInline):
     model = models.Stage
     extra = 0
@@ -52,8 +66,10 @@ class AllocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["allocation", "amount", "paid_on", "reference"]
+class PaymentAdmin(ReadOnlyAdmin):
+    """Read-only: payments and their reversals are recorded on the funding pages, audited."""
+
+    list_display = ["allocation", "amount", "paid_on", "reference", "reverses", "reason"]
     list_select_related = ["allocation__pcc", "allocation__fund"]
 
 
@@ -122,7 +138,9 @@ class StatutoryOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
+    """Read-only: documents are uploaded, replaced and removed on the stage pages, audited."""
+
     list_display = ["original_name", "proposal", "kind", "size_bytes", "uploaded_by", "created_at"]
     raw_id_fields = ["proposal", "stage"]
     readonly_fields = ["sha256", "size_bytes", "content_type"]
@@ -135,21 +153,12 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the history is append-only, in admin as in the database."""
 
     list_display = ["created_at", "actor", "action", "object_repr"]
     list_filter = ["action"]
     search_fields = ["object_repr", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.ReminderDelivery)

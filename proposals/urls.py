@@ -26,6 +26,11 @@ urlpatterns = [
         funding.PaymentCreateView.as_view(),
         name="payment-create",
     ),
+    path(
+        "funding/<slug:slug>/payments/<int:payment_pk>/reverse/",
+        funding.PaymentReverseView.as_view(),
+        name="payment-reverse",
+    ),
     path("review/", pages.ReviewQueueView.as_view(), name="review-queue"),
     path("pccs/<slug:slug>/", pages.PccView.as_view(), name="pcc"),
     path("proposals/new/", proposal.ProposalCreateView.as_view(), name="create"),

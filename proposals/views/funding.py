@@ -5,15 +5,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from .. import selectors
-from ..forms.funding import AllocationForm, PaymentForm
-from ..models import Allocation, Pcc
+from ..forms.funding import AllocationForm, PaymentForm, PaymentReverseForm
+from ..models import Allocation, Payment, Pcc
 from ..services import funding
 from ..services.drafting import record_version
+from ..templatetags.proposal_tags import pounds
 from .base import ServiceFormView
 from .exports import csv_response
 from .stage import StaleEditMixin
@@ -97,7 +99,13 @@ class PccFundingView(PccFundingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         allocation = self.allocation
-        payments = allocation.payments.select_related("recorded_by") if allocation else []
+        payments = (
+            allocation.payments.select_related("recorded_by", "reverses").prefetch_related(
+                "reversals"
+            )
+            if allocation
+            else []
+        )
         paid = sum((payment.amount for payment in payments), funding.ZERO)
         return super().get_context_data(
             payments=payments,
@@ -155,4 +163,42 @@ class PaymentCreateView(PccFundingMixin, ServiceFormView):
     def perform(self, form):
         return funding.payment_record(
             fund=selectors.the_fund(), pcc=self.pcc, by=self.request.user, **form.cleaned_data
+        )
+
+
+class PaymentReverseView(PccFundingMixin, ServiceFormView):
+    """A funding admin takes back some or all of a payment recorded in error, with a reason."""
+
+    template_name = "proposals/form_page.html"
+    form_class = PaymentReverseForm
+    success_message = "Payment reversed."
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.change_funding", self.request.user)
+
+    @cached_property
+    def payment(self) -> Payment:
+        return get_object_or_404(
+            Payment.objects.filter(allocation=self.allocation, reverses__isnull=True),
+            pk=self.kwargs["payment_pk"],
+        )
+
+    def get_initial(self):
+        return {"amount": self.payment.unreversed}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"Reverse the payment to {self.pcc.name} of {pounds(self.payment.amount)} "
+            f"on {date_format(self.payment.paid_on)}",
+            intro="The payment stays in the record; a reversing entry dated today takes back "
+            "the amount you enter, and the totals go down by it.",
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return funding.payment_reverse(
+            payment=self.payment,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
         )
