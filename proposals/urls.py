@@ -76,4 +76,14 @@ urlpatterns = [
         documents.DocumentDownloadView.as_view(),
         name="document-download",
     ),
+    path(
+        PROPOSAL + "documents/<int:document_pk>/remove/",
+        documents.DocumentRemoveView.as_view(),
+        name="document-remove",
+    ),
+    path(
+        PROPOSAL + "documents/<int:document_pk>/replace/",
+        documents.DocumentReplaceView.as_view(),
+        name="document-replace",
+    ),
 ]

@@ -54,3 +54,23 @@ class DocumentUploadForm(forms.Form):
             Field("file"),
             Button("submit", "Upload"),
         )
+
+
+class DocumentReplaceForm(forms.Form):
+    """The file to put in place of a document; checked by the service as an upload is."""
+
+    file = forms.FileField(
+        label="Upload the replacement",
+        allow_empty_file=True,
+        error_messages={"required": FILE_REQUIRED, "missing": FILE_REQUIRED},
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = types_in_words(ACCEPTED_TYPES_BY_KIND[kind])
+        self.fields["file"].help_text = FILE_HINT.format(
+            types=types, limit=document_size_limit_in_words()
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"), Button("submit", "Replace document"))

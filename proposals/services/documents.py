@@ -9,7 +9,7 @@ from django.db import transaction
 
 from .. import workflow
 from ..documents import ACCEPTED_TYPES_BY_KIND, detect_document_type, type_named, types_in_words
-from ..models import Document, Stage
+from ..models import Document, Stage, Step
 from .audit import audit_record
 
 # GOV.UK Design System file upload error messages.
@@ -20,6 +20,8 @@ WRONG_TYPE = "The selected file must be a {types}"
 NOT_WHAT_ITS_NAME_SAYS = (
     "The selected file is named as a {type} but it is not one: check you chose the right file"
 )
+
+SIGN_OFF_CLEARED = "The submission's documents changed after it was signed off."
 
 MEGABYTE = 1024 * 1024
 ORIGINAL_NAME_MAX_LENGTH = Document._meta.get_field("original_name").max_length
@@ -51,20 +53,20 @@ def _checked_file(*, kind: str, uploaded_file) -> tuple:
     return original_name, named_type
 
 
-@transaction.atomic
-def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
-    """Store `uploaded_file` as a `kind` document of `stage` and audit it.
+def _described(document: Document) -> dict:
+    return {
+        "name": document.original_name,
+        "kind": document.kind,
+        "size": document.size_bytes,
+        "sha256": document.sha256,
+        "stage": document.stage.get_step_display(),
+    }
 
-    Raises workflow.TransitionRefused when `by` may not change the stage now, and
-    ValidationError on `file` when it is not acceptable (see _checked_file). The file is stored
-    under a name made from its checksum, never the uploader's; the name shown is the
-    uploader's.
-    """
-    reasons = workflow.edit_blockers(stage, by)
-    if reasons:
-        raise workflow.TransitionRefused(reasons)
+
+def _store(*, stage: Stage, kind: str, uploaded_file, by, record) -> Document:
+    """Check and store `uploaded_file` as a `kind` document of `stage`, then `record(document)`
+    (its audit). If the row or its record cannot be written, the stored file goes too."""
     original_name, document_type = _checked_file(kind=kind, uploaded_file=uploaded_file)
-
     checksum = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         checksum.update(chunk)
@@ -83,21 +85,119 @@ def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
     document.file.save(document.sha256, uploaded_file, save=False)
     try:
         document.save()
+        record(document)
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def _clear_sign_off(stage: Stage, *, by) -> None:
+    """The signatory signed off the documents as they were: a change to the submission's
+    documents needs a fresh sign-off (as revising the stage does)."""
+    if stage.step != Step.SUBMISSION or stage.signed_off_at is None:
+        return
+    signed_off_by = stage.signed_off_by
+    stage.signed_off_by = None
+    stage.signed_off_at = None
+    stage.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="stage.sign_off_cleared",
+        target=stage,
+        proposal=stage.proposal,
+        before={"stage": stage.get_step_display(), "signed_off_by": str(signed_off_by)},
+        reason=SIGN_OFF_CLEARED,
+    )
+
+
+@transaction.atomic
+def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
+    """Store `uploaded_file` as a `kind` document of `stage` and audit it.
+
+    Raises workflow.TransitionRefused when `by` may not change the stage now, and
+    ValidationError on `file` when it is not acceptable (see _checked_file). The file is stored
+    under a name made from its checksum, never the uploader's; the name shown is the
+    uploader's. A new document of a signed-off submission clears the sign-off.
+    """
+    stage = Stage.objects.select_for_update().select_related("proposal").get(pk=stage.pk)
+    reasons = workflow.edit_blockers(stage, by)
+    if reasons:
+        raise workflow.TransitionRefused(reasons)
+
+    def record(document):
         audit_record(
             actor=by,
             action="document.uploaded",
             target=document,
             proposal=stage.proposal,
-            after={
-                "name": document.original_name,
-                "kind": document.kind,
-                "size": document.size_bytes,
-                "sha256": document.sha256,
-                "stage": stage.get_step_display(),
-            },
+            after=_described(document),
         )
-    except Exception:
-        # If the row or its audit event cannot be written, the stored file goes too.
-        document.file.delete(save=False)
-        raise
+
+    document = _store(stage=stage, kind=kind, uploaded_file=uploaded_file, by=by, record=record)
+    _clear_sign_off(stage, by=by)
     return document
+
+
+def _locked_changeable(document: Document, by) -> Document:
+    """`document` and its stage, locked, if `by` may remove or replace it now
+    (workflow.document_change_blockers), else TransitionRefused."""
+    document = Document.objects.select_for_update().select_related("proposal").get(pk=document.pk)
+    if document.stage_id is not None:
+        document.stage = (
+            Stage.objects.select_for_update().select_related("proposal").get(pk=document.stage_id)
+        )
+    reasons = workflow.document_change_blockers(document, by)
+    if reasons:
+        raise workflow.TransitionRefused(reasons)
+    return document
+
+
+def _discard(document: Document) -> None:
+    """Delete the row now and its stored file once the deletion is committed."""
+    file = document.file
+    document.delete()
+    transaction.on_commit(lambda: file.delete(save=False))
+
+
+@transaction.atomic
+def document_remove(*, document: Document, by) -> None:
+    """Remove a wrong document from its stage while the stage is in progress or returned
+    (never once submitted), audited with what it was. Its stored file is deleted after
+    commit. Clears a submission's sign-off."""
+    document = _locked_changeable(document, by)
+    audit_record(
+        actor=by,
+        action="document.removed",
+        target=document,
+        proposal=document.proposal,
+        before=_described(document),
+    )
+    _discard(document)
+    _clear_sign_off(document.stage, by=by)
+
+
+@transaction.atomic
+def document_replace(*, document: Document, uploaded_file, by) -> Document:
+    """Put `uploaded_file` in place of `document` (same stage and kind), under the same
+    rules as document_remove and the same checks as document_upload; one audit event says
+    what was replaced by what."""
+    document = _locked_changeable(document, by)
+    stage = document.stage
+
+    def record(replacement):
+        audit_record(
+            actor=by,
+            action="document.replaced",
+            target=replacement,
+            proposal=stage.proposal,
+            before=_described(document),
+            after=_described(replacement),
+        )
+
+    replacement = _store(
+        stage=stage, kind=document.kind, uploaded_file=uploaded_file, by=by, record=record
+    )
+    _discard(document)
+    _clear_sign_off(stage, by=by)
+    return replacement

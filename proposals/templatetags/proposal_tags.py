@@ -92,6 +92,9 @@ EVENT_TITLES = {
     "decision.saved": "Decision recorded",
     "statutoryorder.saved": "Order details saved",
     "document.uploaded": "Document uploaded",
+    "document.removed": "Document removed",
+    "document.replaced": "Document replaced",
+    "stage.sign_off_cleared": "Sign-off cleared: the submission's documents changed",
     "comment.added": "Comment added",
 }
 HIDDEN_CHANGE_KEYS = {"stage", "section"}

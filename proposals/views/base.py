@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from .. import workflow
-from ..models import Proposal, Step
+from ..models import Proposal, StageStatus, Step
 from ..workflow import TransitionRefused
 
 
@@ -60,6 +60,9 @@ class LockedStageMixin:
     change it get 403; those who could, but not now (submitted, approved, not yet open...),
     go back to `locked_url()` with the reason in a banner rather than a bare refusal."""
 
+    #: The statuses the stage may change in (documents may be changed in a returned stage too).
+    open_statuses = (StageStatus.IN_PROGRESS,)
+
     def locked_stage(self):
         return self.stage
 
@@ -72,7 +75,7 @@ class LockedStageMixin:
             stage = self.locked_stage()
             if not workflow.may_ever_edit(stage, request.user):
                 raise PermissionDenied
-            reasons = workflow.edit_blockers(stage, request.user)
+            reasons = workflow.edit_blockers(stage, request.user, statuses=self.open_statuses)
             if reasons:
                 for reason in reasons:
                     messages.warning(request, reason)

@@ -44,6 +44,9 @@ class StageDetailView(StageMixin, TemplateView):
             missing=workflow.missing_content(stage) if editable else [],
             can_edit=editable,
             can_upload=editable,
+            can_change_documents=not workflow.edit_blockers(
+                stage, user, statuses=workflow.DOCUMENTS_CHANGEABLE
+            ),
             can_sign_off=stage.step == Step.SUBMISSION
             and rules.has_perm("proposals.sign_off_submission", user, stage.proposal)
             and stage.signed_off_at is None
