@@ -63,9 +63,10 @@ def _described(document: Document) -> dict:
     }
 
 
-def _store(*, stage: Stage, kind: str, uploaded_file, by, record) -> Document:
-    """Check and store `uploaded_file` as a `kind` document of `stage`, then `record(document)`
-    (its audit). If the row or its record cannot be written, the stored file goes too."""
+def _store(*, stage: Stage, kind: str, uploaded_file, by, action: str, before=None) -> Document:
+    """Check and store `uploaded_file` as a `kind` document of `stage`, audited as `action`
+    (`before`: what it replaces). If the row or its audit cannot be written, the stored file
+    goes too."""
     original_name, document_type = _checked_file(kind=kind, uploaded_file=uploaded_file)
     checksum = hashlib.sha256()
     for chunk in uploaded_file.chunks():
@@ -85,7 +86,14 @@ def _store(*, stage: Stage, kind: str, uploaded_file, by, record) -> Document:
     document.file.save(document.sha256, uploaded_file, save=False)
     try:
         document.save()
-        record(document)
+        audit_record(
+            actor=by,
+            action=action,
+            target=document,
+            proposal=stage.proposal,
+            before=before or {},
+            after=_described(document),
+        )
     except Exception:
         document.file.delete(save=False)
         raise
@@ -124,17 +132,9 @@ def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
     reasons = workflow.edit_blockers(stage, by)
     if reasons:
         raise workflow.TransitionRefused(reasons)
-
-    def record(document):
-        audit_record(
-            actor=by,
-            action="document.uploaded",
-            target=document,
-            proposal=stage.proposal,
-            after=_described(document),
-        )
-
-    document = _store(stage=stage, kind=kind, uploaded_file=uploaded_file, by=by, record=record)
+    document = _store(
+        stage=stage, kind=kind, uploaded_file=uploaded_file, by=by, action="document.uploaded"
+    )
     _clear_sign_off(stage, by=by)
     return document
 
@@ -184,19 +184,13 @@ def document_replace(*, document: Document, uploaded_file, by) -> Document:
     what was replaced by what."""
     document = _locked_changeable(document, by)
     stage = document.stage
-
-    def record(replacement):
-        audit_record(
-            actor=by,
-            action="document.replaced",
-            target=replacement,
-            proposal=stage.proposal,
-            before=_described(document),
-            after=_described(replacement),
-        )
-
     replacement = _store(
-        stage=stage, kind=document.kind, uploaded_file=uploaded_file, by=by, record=record
+        stage=stage,
+        kind=document.kind,
+        uploaded_file=uploaded_file,
+        by=by,
+        action="document.replaced",
+        before=_described(document),
     )
     _discard(document)
     _clear_sign_off(stage, by=by)

@@ -117,14 +117,18 @@ class PccFundingView(PccFundingMixin, TemplateView):
         )
 
 
-class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
+class FundingChangeMixin(PccFundingMixin):
+    """A page that changes money: only funding admins (others 403)."""
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.change_funding", self.request.user)
+
+
+class AllocationEditView(StaleEditMixin, FundingChangeMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = AllocationForm
     success_message = "Allocation saved."
     version_field = "version"
-
-    def forbidden(self):
-        return not rules.has_perm("proposals.change_funding", self.request.user)
 
     def current_version(self):
         return record_version(self.allocation)
@@ -149,13 +153,10 @@ class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
         )
 
 
-class PaymentCreateView(PccFundingMixin, ServiceFormView):
+class PaymentCreateView(FundingChangeMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = PaymentForm
     success_message = "Payment recorded."
-
-    def forbidden(self):
-        return not rules.has_perm("proposals.change_funding", self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=f"Record a payment to {self.pcc.name}", **kwargs)
@@ -166,15 +167,12 @@ class PaymentCreateView(PccFundingMixin, ServiceFormView):
         )
 
 
-class PaymentReverseView(PccFundingMixin, ServiceFormView):
+class PaymentReverseView(FundingChangeMixin, ServiceFormView):
     """A funding admin takes back some or all of a payment recorded in error, with a reason."""
 
     template_name = "proposals/form_page.html"
     form_class = PaymentReverseForm
     success_message = "Payment reversed."
-
-    def forbidden(self):
-        return not rules.has_perm("proposals.change_funding", self.request.user)
 
     @cached_property
     def payment(self) -> Payment:
