@@ -88,7 +88,9 @@ class AllocationAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["allocation", "amount", "paid_on", "reference"]
+    """Read-only: payments and their reversals are recorded on the funding pages, audited."""
+
+    list_display = ["allocation", "amount", "paid_on", "reference", "reverses", "reason"]
     list_select_related = ["allocation__pcc", "allocation__fund"]
 
 
@@ -145,6 +147,8 @@ class StatutoryOrderAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Document)
 class DocumentAdmin(ReadOnlyAdmin):
+    """Read-only: documents are uploaded, replaced and removed on the stage pages, audited."""
+
     list_display = ["original_name", "proposal", "kind", "size_bytes", "uploaded_by", "created_at"]
 
 
@@ -155,6 +159,8 @@ class CommentAdmin(ReadOnlyAdmin):
 
 @admin.register(models.AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the history is append-only, in admin as in the database."""
+
     list_display = ["created_at", "actor", "action", "object_repr"]
     list_filter = ["action"]
     search_fields = ["object_repr", "reason"]

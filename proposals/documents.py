@@ -1,14 +1,19 @@
-"""What an uploaded file really is, judged by its content and never by its name.
+"""What an uploaded file really is, judged by its content, and what each slot accepts.
 
 A name or a browser's Content-Type is whatever the uploader says; the bytes are what a reader's
-software will open. Only the standard library is used, so no parser of untrusted input is added.
+software will open. A file is accepted only when both agree: a name that says PDF on content
+that is not a PDF is a wrong file, not a PDF. Only the standard library is used, so no parser
+of untrusted input is added.
 """
 
 import csv
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
+
+from .models.records import DocumentKind
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,20 @@ CSV = DocumentType("CSV", "csv", "text/csv")
 
 #: Every type the portal accepts, in the order they are named to users.
 ACCEPTED_TYPES = (PDF, DOCX, ODT, XLSX, ODS, CSV)
+#: Letters, reports and orders: what people read as a document.
+WRITTEN_TYPES = (PDF, DOCX, ODT)
+
+#: What each document slot accepts. Only "other" takes spreadsheets and CSV (costings, tallies
+#: of responses): a spreadsheet is never the business case or a decision letter.
+ACCEPTED_TYPES_BY_KIND = {
+    DocumentKind.BUSINESS_CASE: WRITTEN_TYPES,
+    DocumentKind.CONSULTATION_REPORT: WRITTEN_TYPES,
+    DocumentKind.COUNCIL_RESPONSE: WRITTEN_TYPES,
+    DocumentKind.ASSESSMENT: WRITTEN_TYPES,
+    DocumentKind.DECISION_LETTER: WRITTEN_TYPES,
+    DocumentKind.ORDER: WRITTEN_TYPES,
+    DocumentKind.OTHER: ACCEPTED_TYPES,
+}
 
 PDF_MAGIC = b"%PDF-"
 # Office Open XML: every package has a content-types part; the main part names the application.
@@ -41,6 +60,22 @@ ODF_MIMETYPES = {ODT.content_type: ODT, ODS.content_type: ODS}
 ODF_MIMETYPE_MAX_BYTES = 100  # longer than any real one: never inflate a large member to check
 # Text other than tab, CR and LF that no spreadsheet writes: the mark of a binary file.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def listed(words, conjunction: str = "or") -> str:
+    """ "PDF, DOCX or ODT"; "business case and decision letter"."""
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def types_in_words(types) -> str:
+    return listed(document_type.name for document_type in types)
+
+
+def type_named(filename: str) -> DocumentType | None:
+    """The accepted type `filename`'s extension says it is, or None."""
+    extension = os.path.splitext(filename.strip())[1].lower().lstrip(".")
+    return next((t for t in ACCEPTED_TYPES if t.extension == extension), None)
 
 
 def detect_document_type(uploaded_file) -> DocumentType | None:

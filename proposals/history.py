@@ -30,6 +30,8 @@ EVENT_TITLES = {
     "stage.revise": "{stage} reopened for revision",
     "stage.complete": "{stage} completed",
     "stage.sign_off": "Submission signed off by the PCC signatory",
+    "document.removed": "Document removed",
+    "document.replaced": "Document replaced",
     "stage.sign_off_cleared": "Sign-off cleared: the submission changed after it",
     "stage.due_date": "{stage} due date changed",
     "business_case.saved": "Business case: {section} saved",
@@ -74,7 +76,7 @@ FIELD_LABELS = {
 #: Values kept for the record but of no use to most readers: shown only in a details element.
 TECHNICAL_FIELDS = {"sha256"}
 #: Values that name what an event is about, already said by its title.
-HIDDEN_FIELDS = {"stage", "section"}
+HIDDEN_FIELDS = {"stage", "section", "covers"}  # covers: in words as revision and documents
 #: Fields whose recorded values are the codes of a set of choices.
 CHOICE_FIELDS = {
     "kind": DocumentKind,

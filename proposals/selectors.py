@@ -38,6 +38,7 @@ from .models import (
     ProposalStatus,
     Stage,
     StageStatus,
+    Step,
 )
 from .models.choices import OPEN_STAGE_STATUSES
 
@@ -85,6 +86,27 @@ def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
 
 def stage_documents(*, stage: Stage) -> QuerySet:
     return stage.documents.select_related("uploaded_by").order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class SubmissionPackage:
+    """What the PCC signatory signs off (FRSA 2004 s.4A(4)): the latest business case
+    revision and every document of the PCC's stages (business case, consultation,
+    submission)."""
+
+    revision: BusinessCaseRevision | None
+    documents: list
+
+
+def submission_package(*, proposal: Proposal) -> SubmissionPackage:
+    documents = (
+        proposal.documents.filter(stage__step__lte=Step.SUBMISSION)
+        .select_related("stage", "uploaded_by")
+        .order_by("stage__step", "created_at", "pk")
+    )
+    return SubmissionPackage(
+        revision=proposal.revisions.order_by("-number").first(), documents=list(documents)
+    )
 
 
 def review_queue(*, user) -> QuerySet:

@@ -26,6 +26,11 @@ urlpatterns = [
         funding.PaymentCreateView.as_view(),
         name="payment-create",
     ),
+    path(
+        "funding/<slug:slug>/payments/<int:payment_pk>/reverse/",
+        funding.PaymentReverseView.as_view(),
+        name="payment-reverse",
+    ),
     path("review/", pages.ReviewQueueView.as_view(), name="review-queue"),
     path("pccs/<slug:slug>/", pages.PccView.as_view(), name="pcc"),
     path("proposals/new/", proposal.ProposalCreateView.as_view(), name="create"),
@@ -70,5 +75,15 @@ urlpatterns = [
         PROPOSAL + "documents/<int:document_pk>/",
         documents.DocumentDownloadView.as_view(),
         name="document-download",
+    ),
+    path(
+        PROPOSAL + "documents/<int:document_pk>/remove/",
+        documents.DocumentRemoveView.as_view(),
+        name="document-remove",
+    ),
+    path(
+        PROPOSAL + "documents/<int:document_pk>/replace/",
+        documents.DocumentReplaceView.as_view(),
+        name="document-replace",
     ),
 ]

@@ -410,24 +410,53 @@ class ProposalWorkflow(ConcurrentTransitionMixin, models.Model):
 # --- 5. Editing a stage's content ------------------------------------------------------------
 
 EDITING_CLOSED = "This stage can be changed only while it is in progress."
+#: Why a stage's content cannot be changed in its current status, in words people act on.
+STAGE_LOCKED = {
+    StageStatus.NOT_STARTED: "This stage has not started yet: it opens when the previous stage "
+    "is approved.",
+    StageStatus.SUBMITTED: "This stage is locked while it is with the Home Office for review. "
+    "You can change it again if they return it to you.",
+    StageStatus.RETURNED: "This stage was returned by the Home Office: choose “Revise this "
+    "stage” on the stage page before changing it.",
+    StageStatus.APPROVED: "This stage has been approved, so it can no longer be changed.",
+    StageStatus.SKIPPED: "This stage was skipped, so there is nothing to change.",
+}
+#: While documents can still be removed or replaced: before the stage goes to the Home Office,
+#: and after it comes back (a wrong document is then the first thing to put right).
+DOCUMENTS_CHANGEABLE = (StageStatus.IN_PROGRESS, StageStatus.RETURNED)
 
 
-def edit_blockers(stage, user) -> list[str]:
+def may_ever_edit(stage, user) -> bool:
+    """Whether `user`'s role lets them change `stage`'s content at some point: PCC people
+    their PCC's steps, reviewers the Home Office's. Others are refused outright (403)."""
+    permission = (
+        "proposals.draft_proposal" if Step(stage.step).is_pcc_step else "proposals.review_proposal"
+    )
+    return rules.has_perm(permission, user, stage.proposal)
+
+
+def edit_blockers(stage, user, *, statuses=(StageStatus.IN_PROGRESS,)) -> list[str]:
     """Why `user` may not change `stage`'s content or documents now (empty when they may).
 
     PCC people edit the PCC's steps, reviewers record the Home Office's; only while the stage
-    is in progress (a returned stage is revised first) and the proposal is active.
+    is in one of `statuses` (in progress: a returned stage is revised first) and the proposal
+    is active.
     """
-    if Step(stage.step).is_pcc_step:
-        if not rules.has_perm("proposals.draft_proposal", user, stage.proposal):
-            return [ONLY_PCC_PEOPLE]
-    elif not rules.has_perm("proposals.review_proposal", user, stage.proposal):
-        return [ONLY_REVIEWERS]
+    if not may_ever_edit(stage, user):
+        return [ONLY_PCC_PEOPLE if Step(stage.step).is_pcc_step else ONLY_REVIEWERS]
     if not proposal_active(stage):
         return [proposal_active.explain(stage)]
-    if stage.status != StageStatus.IN_PROGRESS:
-        return [EDITING_CLOSED]
+    if stage.status not in statuses:
+        return [STAGE_LOCKED.get(stage.status, EDITING_CLOSED)]
     return []
+
+
+def document_change_blockers(document, user) -> list[str]:
+    """Why `user` may not remove or replace `document` now (empty when they may): as for
+    editing its stage, but also while the stage is back with the PCC, never once submitted."""
+    if document.stage is None:
+        return [EDITING_CLOSED]
+    return edit_blockers(document.stage, user, statuses=DOCUMENTS_CHANGEABLE)
 
 
 # --- 6. Checking and firing -------------------------------------------------------------------

@@ -36,8 +36,26 @@ def test_allocation_cannot_be_negative(fund, essex):
 
 def test_payment_must_be_positive(fund, essex):
     allocation = Allocation.objects.create(fund=fund, pcc=essex, amount=Decimal("100.00"))
-    with refused(match="payment_amount_positive"):
+    with refused(match="payment_positive_or_reversal_negative_with_reason"):
         Payment.objects.create(allocation=allocation, amount=Decimal("0.00"), paid_on="2017-08-01")
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"), [("-1.00", ""), ("1.00", "Paid twice")], ids=["no reason", "positive"]
+)
+def test_a_reversal_is_negative_with_a_reason(fund, essex, amount, reason):
+    allocation = Allocation.objects.create(fund=fund, pcc=essex, amount=Decimal("100.00"))
+    payment = Payment.objects.create(
+        allocation=allocation, amount=Decimal("10.00"), paid_on="2017-08-01"
+    )
+    with refused(match="payment_positive_or_reversal_negative_with_reason"):
+        Payment.objects.create(
+            allocation=allocation,
+            amount=Decimal(amount),
+            paid_on="2017-08-02",
+            reverses=payment,
+            reason=reason,
+        )
 
 
 def test_fund_total_cannot_be_negative(fund):

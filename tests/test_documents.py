@@ -1,6 +1,7 @@
 """Documents on a stage: what is accepted, where it is kept, and who may upload and download."""
 
 import hashlib
+import html
 import io
 import re
 import zipfile
@@ -12,11 +13,12 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from proposals import documents as document_types
+from proposals import workflow
 from proposals.models import AuditEvent, Document, DocumentKind, ProposalStatus, StageStatus, Step
 from proposals.services.documents import (
     EMPTY_FILE,
     FILE_TOO_BIG,
+    NOT_WHAT_ITS_NAME_SAYS,
     WRONG_TYPE,
     document_upload,
 )
@@ -112,26 +114,32 @@ def stored_document(essex_proposal, essex_staff):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "content_type"),
+    ("name", "content", "content_type", "kind"),
     [
-        ("Business case.pdf", PDF, "application/pdf"),
+        ("Business case.pdf", PDF, "application/pdf", DocumentKind.BUSINESS_CASE),
         (
             "Business case.docx",
             DOCX,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            DocumentKind.BUSINESS_CASE,
         ),
-        ("Business case.odt", ODT, "application/vnd.oasis.opendocument.text"),
-        ("Costs.xlsx", XLSX, XLSX_CONTENT_TYPE),
-        ("Costs.ods", ODS, "application/vnd.oasis.opendocument.spreadsheet"),
-        ("Council positions.csv", CSV, "text/csv"),
-        ("Council positions from Excel.csv", CSV_FROM_EXCEL, "text/csv"),
-        ("SHOUTING.PDF", PDF, "application/pdf"),
+        (
+            "Business case.odt",
+            ODT,
+            "application/vnd.oasis.opendocument.text",
+            DocumentKind.BUSINESS_CASE,
+        ),
+        ("Costs.xlsx", XLSX, XLSX_CONTENT_TYPE, DocumentKind.OTHER),
+        ("Costs.ods", ODS, "application/vnd.oasis.opendocument.spreadsheet", DocumentKind.OTHER),
+        ("Council positions.csv", CSV, "text/csv", DocumentKind.OTHER),
+        ("Council positions from Excel.csv", CSV_FROM_EXCEL, "text/csv", DocumentKind.OTHER),
+        ("SHOUTING.PDF", PDF, "application/pdf", DocumentKind.BUSINESS_CASE),
     ],
 )
 def test_each_accepted_kind_of_file_is_stored_with_its_type_checksum_and_size(
-    client_for, essex_staff, essex_proposal, name, content, content_type
+    client_for, essex_staff, essex_proposal, name, content, content_type, kind
 ):
-    response = upload(client_for(essex_staff), essex_proposal, name, content)
+    response = upload(client_for(essex_staff), essex_proposal, name, content, kind=kind)
 
     assert response.status_code == 302
     document = Document.objects.get()
@@ -145,54 +153,84 @@ def test_each_accepted_kind_of_file_is_stored_with_its_type_checksum_and_size(
         assert stored.read() == content
 
 
+WRITTEN_ONLY = WRONG_TYPE.format(types="PDF, DOCX or ODT")
+ANY_ACCEPTED = WRONG_TYPE.format(types="PDF, DOCX, ODT, XLSX, ODS or CSV")
+
+
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "kind", "message"),
     [
-        ("Site photo.pdf", PNG),
-        ("Evidence bundle.pdf", PLAIN_ZIP),
-        ("Old minutes.pdf", OLD_WORD_DOC),
-        ("Old minutes.doc", OLD_WORD_DOC),
-        ("Spreadsheet export.csv", b"Council,Position\x00\x01\x02\r\n"),
-        ("Spreadsheet export.csv", "Council,Position\r\n".encode("utf-16")),
+        ("notes.pdf", b"Notes from the board meeting\n", DocumentKind.BUSINESS_CASE, "PDF"),
+        ("Site photo.pdf", PNG, DocumentKind.CONSULTATION_REPORT, "PDF"),
+        ("Evidence bundle.pdf", PLAIN_ZIP, DocumentKind.CONSULTATION_REPORT, "PDF"),
+        ("Old minutes.pdf", OLD_WORD_DOC, DocumentKind.CONSULTATION_REPORT, "PDF"),
+        ("Business case.pdf", DOCX, DocumentKind.BUSINESS_CASE, "PDF"),
+        ("Business case.docx", PDF, DocumentKind.BUSINESS_CASE, "DOCX"),
+        ("Costs.xlsx", CSV, DocumentKind.OTHER, "XLSX"),
+        ("Spreadsheet export.csv", b"Council,Position\x00\x01\x02\r\n", DocumentKind.OTHER, "CSV"),
+        ("Export.csv", "Council,Position\r\n".encode("utf-16"), DocumentKind.OTHER, "CSV"),
+        ("Old minutes.doc", OLD_WORD_DOC, DocumentKind.CONSULTATION_REPORT, WRITTEN_ONLY),
+        ("notes.txt", b"Notes from the board meeting\n", DocumentKind.OTHER, ANY_ACCEPTED),
+        ("Business case", PDF, DocumentKind.BUSINESS_CASE, WRITTEN_ONLY),
+        ("Council positions.csv", CSV, DocumentKind.CONSULTATION_REPORT, WRITTEN_ONLY),
+        ("Costs.xlsx", XLSX, DocumentKind.BUSINESS_CASE, WRITTEN_ONLY),
     ],
     ids=[
-        "an image renamed .pdf",
-        "a zip renamed .pdf",
-        "an old Word document renamed .pdf",
-        "an old Word document",
+        "plain text named .pdf",
+        "an image named .pdf",
+        "a zip named .pdf",
+        "an old Word document named .pdf",
+        "a Word document named .pdf",
+        "a PDF named .docx",
+        "CSV named .xlsx",
         "binary data named .csv",
-        "text that is not UTF-8",
+        "text that is not UTF-8 named .csv",
+        "an old Word document",
+        "a text file",
+        "a name with no type",
+        "a CSV as the consultation report",
+        "a spreadsheet as the business case",
     ],
 )
-def test_a_file_that_is_not_an_accepted_type_is_refused_next_to_the_field(
-    client_for, essex_staff, essex_proposal, name, content
+def test_a_file_that_is_not_what_its_name_or_slot_says_is_refused_next_to_the_field(
+    client_for, essex_staff, essex_proposal, name, content, kind, message
 ):
-    response = upload(
-        client_for(essex_staff),
-        essex_proposal,
-        name,
-        content,
-        kind=DocumentKind.CONSULTATION_REPORT,
-    )
+    if message in ("PDF", "DOCX", "XLSX", "CSV"):
+        message = NOT_WHAT_ITS_NAME_SAYS.format(type=message)
+
+    response = upload(client_for(essex_staff), essex_proposal, name, content, kind=kind)
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert file_field_error(page) == WRONG_TYPE
+    assert file_field_error(page) == html.escape(message)
     assert 'class="govuk-error-summary"' in page
-    assert f'<a href="#id_file">{WRONG_TYPE}</a>' in page
+    assert f'<a href="#id_file">{html.escape(message)}</a>' in page
     assert "<title>Error: " in page
-    assert kind_checked(page) == DocumentKind.CONSULTATION_REPORT
+    assert kind_checked(page) == kind
     assert not Document.objects.exists()
 
 
-def test_a_word_document_named_pdf_is_kept_as_the_word_document_it_is(
+def test_plain_text_named_pdf_does_not_complete_the_business_case_document(
     client_for, essex_staff, essex_proposal
 ):
-    upload(client_for(essex_staff), essex_proposal, "Business case.pdf", DOCX)
+    client = client_for(essex_staff)
+    upload(client, essex_proposal, "notes.pdf", b"Notes from the board meeting\n")
 
-    document = Document.objects.get()
-    assert document.original_name == "Business case.docx"
-    assert document.content_type == document_types.DOCX.content_type
+    task_list = client.get(reverse("proposals:business-case", args=[essex_proposal.pk]))
+
+    document_task = re.search(
+        r'id="task-document-status">(.*?)</div>', task_list.content.decode(), re.DOTALL
+    ).group(1)
+    assert "Incomplete" in document_task
+
+
+def test_the_upload_page_says_which_types_each_kind_accepts(
+    client_for, essex_staff, essex_proposal
+):
+    page = client_for(essex_staff).get(upload_url(essex_proposal)).content.decode()
+
+    assert "decision letter and statutory instrument: PDF, DOCX or ODT" in page
+    assert "Other: PDF, DOCX, ODT, XLSX, ODS or CSV" in page
 
 
 def test_an_empty_file_is_refused(client_for, essex_staff, essex_proposal):
@@ -239,7 +277,7 @@ def test_a_large_spreadsheet_kept_on_disk_while_uploading_is_still_recognised(
     )
     assert len(workbook) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
 
-    upload(client_for(essex_staff), essex_proposal, "Costs.xlsx", workbook)
+    upload(client_for(essex_staff), essex_proposal, "Costs.xlsx", workbook, kind=DocumentKind.OTHER)
 
     document = Document.objects.get()
     assert document.content_type == XLSX_CONTENT_TYPE
@@ -358,7 +396,9 @@ def test_pcc_staff_cannot_upload_to_a_stage_that_is_not_in_progress(
     client = client_for(essex_staff)
     consultation = upload_url(essex_proposal, step=Step.CONSULTATION)
 
-    assert client.get(consultation).status_code == 403
+    response = client.get(consultation, follow=True)
+    assert response.redirect_chain == [(stage_page(essex_proposal, Step.CONSULTATION), 302)]
+    assert workflow.STAGE_LOCKED[StageStatus.NOT_STARTED] in response.content.decode()
     response = upload(
         client,
         essex_proposal,
@@ -367,7 +407,7 @@ def test_pcc_staff_cannot_upload_to_a_stage_that_is_not_in_progress(
         kind=DocumentKind.CONSULTATION_REPORT,
         step=Step.CONSULTATION,
     )
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert not Document.objects.exists()
 
 
@@ -376,7 +416,9 @@ def test_nobody_can_upload_to_a_withdrawn_proposal(client_for, essex_staff, esse
         status=ProposalStatus.WITHDRAWN
     )
 
-    assert client_for(essex_staff).get(upload_url(essex_proposal)).status_code == 403
+    response = client_for(essex_staff).get(upload_url(essex_proposal))
+    assert response.status_code == 302
+    assert response["Location"] == stage_page(essex_proposal)
 
 
 def test_a_reviewer_may_upload_the_decision_letter_while_the_decision_is_in_progress(

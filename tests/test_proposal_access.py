@@ -24,7 +24,10 @@ LOGIN = "login"
 READ = [LOGIN, 200, 200, 404, 404, 200, 200]
 DRAFT = [LOGIN, 200, 200, 404, 404, 403, 403]
 REVIEW = [LOGIN, 403, 403, 404, 404, 200, 403]
-NOBODY_NOW = [LOGIN, 403, 403, 404, 404, 403, 403]  # editing a stage that is not open
+# Editing a stage that is not open: those who could edit it later are sent back to the stage
+# with the reason; those who never could are refused.
+PCC_LOCKED = [LOGIN, 302, 302, 404, 404, 403, 403]
+HOME_OFFICE_LOCKED = [LOGIN, 403, 403, 404, 404, 302, 403]
 
 PAGES = {
     "detail": READ,
@@ -47,9 +50,10 @@ PAGES = {
     "stage-return business-case": REVIEW,
     "due-date business-case": REVIEW,
     "legal-challenge": REVIEW,
-    "stage-details consultation": NOBODY_NOW,
-    "stage-details decision": NOBODY_NOW,
-    "council-positions consultation": NOBODY_NOW,
+    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
+    "stage-details consultation": PCC_LOCKED,
+    "stage-details decision": HOME_OFFICE_LOCKED,
+    "council-positions consultation": PCC_LOCKED,
 }
 
 # POST actions: expected answers; 302 means the action ran or was explained on the page.
@@ -58,7 +62,8 @@ ACTIONS = {
     "stage-action business-case approve": [LOGIN, 403, 403, 404, 404, 302, 403],
     "stage-action business-case revise": [LOGIN, 302, 302, 404, 404, 403, 403],
     "stage-action decision complete": [LOGIN, 403, 403, 404, 404, 302, 403],
-    "sign-off submission": [LOGIN, 403, 302, 404, 404, 403, 403],
+    # The signatory is asked to confirm the declaration: nothing is signed without it.
+    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
     "comment": [LOGIN, 302, 302, 404, 404, 302, 403],
 }
 
@@ -152,7 +157,9 @@ def test_a_withdrawn_proposal_offers_no_changes_to_anyone(
     from proposals.services.workflow import proposal_transition
 
     proposal_transition(proposal=proposal, action="withdraw", by=essex_staff, reason="Stopped")
-    assert client_for(essex_staff).get(path_for("section economy", proposal)).status_code == 403
+    response = client_for(essex_staff).get(path_for("section economy", proposal))
+    assert response.status_code == 302
+    assert response["Location"] == path_for("business-case", proposal)
     staff_page = client_for(essex_staff).get(path_for("detail", proposal)).content.decode()
     assert "Add comment" not in staff_page
     stage_page = client_for(essex_staff).get(path_for("stage business-case", proposal))

@@ -135,7 +135,7 @@ def run_consultation(people, proposal, essex, objecting=()):
 
 def submit_to_home_secretary(people, proposal):
     step = Step.SUBMISSION.slug
-    ok(people.signatory.post(url("sign-off", proposal, step)))
+    ok(people.signatory.post(url("sign-off", proposal, step), {"confirmed": "on"}))
     ok(people.staff.post(url("stage-action", proposal, step, "submit")))
     ok(people.reviewer.post(url("stage-action", proposal, step, "approve")))
 

@@ -370,6 +370,7 @@ proposal = proposal_create(
 stage_set_due_date(
     stage=proposal.stages.get(step=Step.BUSINESS_CASE), due_date=date(2026, 12, 9),
     reason="Agreed at the quarterly meeting", by=User.objects.get(username="reviewer"),
+    past_confirmed=True,
 )
 """
 COUNT_NOTIFICATIONS = (

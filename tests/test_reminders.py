@@ -194,7 +194,11 @@ def test_moving_the_due_date_starts_a_fresh_series_and_ends_the_old_one(
     stage = set_stage(proposal, due_date=DUE)
     scan(date(2026, 11, 30))
     stage_set_due_date(
-        stage=stage, due_date=date(2026, 12, 16), reason="More time", by=people["reviewer"]
+        stage=stage,
+        due_date=date(2026, 12, 16),
+        reason="More time",
+        by=people["reviewer"],
+        past_confirmed=True,  # the dates are fixed; whether they have passed is tested elsewhere
     )
     scan(date(2026, 12, 7))  # 7 working days before 16 December
     scan(date(2026, 12, 8))  # 1 working day before the old date: nothing about it now
@@ -213,7 +217,11 @@ def test_a_reminder_queued_for_an_old_due_date_is_cancelled_not_sent(
     stage = set_stage(proposal, due_date=DUE)
     reminders_scan(today=date(2026, 11, 30))  # recorded; the sends never ran
     stage_set_due_date(
-        stage=stage, due_date=date(2027, 1, 20), reason="More time", by=people["reviewer"]
+        stage=stage,
+        due_date=date(2027, 1, 20),
+        reason="More time",
+        by=people["reviewer"],
+        past_confirmed=True,  # the dates are fixed; whether they have passed is tested elsewhere
     )
     for delivery in ReminderDelivery.objects.all():
         assert reminder_delivery_send(delivery_id=delivery.pk) == "cancelled"

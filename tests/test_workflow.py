@@ -86,7 +86,9 @@ def walk(proposal, essex_staff, essex_signatory, reviewer):
         act(proposal, Step.CONSULTATION, "approve", reviewer)
         if through == Step.CONSULTATION:
             return proposal
-        submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=essex_signatory)
+        submission_sign_off(
+            stage=stage_of(proposal, Step.SUBMISSION), confirmed=True, by=essex_signatory
+        )
         act(proposal, Step.SUBMISSION, "submit", essex_signatory)
         act(proposal, Step.SUBMISSION, "approve", reviewer)
         return proposal
@@ -282,7 +284,7 @@ def test_a_returned_stage_is_not_edited_until_revised(proposal, essex_staff, rev
     complete_business_case(proposal, essex_staff)
     act(proposal, Step.BUSINESS_CASE, "submit", essex_staff)
     act(proposal, Step.BUSINESS_CASE, "return_to_pcc", reviewer, reason="More detail.")
-    with refused_with(workflow.EDITING_CLOSED):
+    with refused_with(workflow.STAGE_LOCKED[StageStatus.RETURNED]):
         drafting.business_case_section_save(
             proposal=proposal, section="economy", text="Edit", base_revision=8, by=essex_staff
         )
@@ -331,9 +333,9 @@ def test_only_the_pccs_own_signatory_signs_off(walk, essex_staff, sussex_signato
     proposal = walk(through=Step.CONSULTATION)
     stage = stage_of(proposal, Step.SUBMISSION)
     with refused_with(workflow.ONLY_SIGNATORY):
-        submission_sign_off(stage=stage, by=essex_staff)
+        submission_sign_off(stage=stage, confirmed=True, by=essex_staff)
     with refused_with(workflow.ONLY_SIGNATORY):
-        submission_sign_off(stage=stage, by=sussex_signatory)
+        submission_sign_off(stage=stage, confirmed=True, by=sussex_signatory)
 
 
 def test_with_no_objection_the_assessment_is_skipped_with_the_reason(walk):
@@ -515,7 +517,11 @@ def test_withdrawing_needs_a_reason_and_a_pcc_person(proposal, essex_staff, revi
 def test_reviewers_set_due_dates_with_a_reason_that_is_recorded(proposal, reviewer, essex_staff):
     stage = stage_of(proposal, Step.BUSINESS_CASE)
     stage_set_due_date(
-        stage=stage, due_date=date(2026, 12, 24), reason="Agreed timetable", by=reviewer
+        stage=stage,
+        due_date=date(2026, 12, 24),
+        reason="Agreed timetable",
+        by=reviewer,
+        past_confirmed=True,  # a fixed date; past dates are tested in test_input_checks.py
     )
     assert stage_of(proposal, Step.BUSINESS_CASE).due_date == date(2026, 12, 24)
     event = AuditEvent.objects.get(action="stage.due_date")
@@ -561,7 +567,7 @@ def test_the_sign_off_records_the_revision_and_documents_it_covers(walk, essex_s
     proposal = walk(through=Step.CONSULTATION)
     stage = stage_of(proposal, Step.SUBMISSION)
     letter = attach_document(stage, DocumentKind.OTHER, essex_signatory)
-    submission_sign_off(stage=stage, by=essex_signatory)
+    submission_sign_off(stage=stage, confirmed=True, by=essex_signatory)
     covers = {
         "business_case_revision": proposal.revisions.count(),
         "documents": [letter.sha256],
@@ -573,7 +579,9 @@ def test_the_sign_off_records_the_revision_and_documents_it_covers(walk, essex_s
 
 def test_an_upload_after_the_sign_off_clears_it(walk, essex_staff, essex_signatory):
     proposal = walk(through=Step.CONSULTATION)
-    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=essex_signatory)
+    submission_sign_off(
+        stage=stage_of(proposal, Step.SUBMISSION), confirmed=True, by=essex_signatory
+    )
     document_upload(
         stage=stage_of(proposal, Step.SUBMISSION),
         kind=DocumentKind.OTHER,
@@ -595,7 +603,9 @@ def test_a_sign_off_no_longer_counts_once_the_stage_holds_something_else(
 ):
     """Even a change that reached the stage some other way: the sign-off covered less."""
     proposal = walk(through=Step.CONSULTATION)
-    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=essex_signatory)
+    submission_sign_off(
+        stage=stage_of(proposal, Step.SUBMISSION), confirmed=True, by=essex_signatory
+    )
     attach_document(stage_of(proposal, Step.SUBMISSION), DocumentKind.OTHER, essex_staff)
     with refused_with(workflow.NOT_SIGNED_OFF):
         act(proposal, Step.SUBMISSION, "submit", essex_signatory)

@@ -61,10 +61,12 @@ def date_field(label: str, *, required: bool = False, help_text: str = "") -> Da
     return field
 
 
-def layout_for(form: forms.Form) -> list:
-    """GOV.UK layout objects for every visible field, by widget."""
+def layout_for(form: forms.Form, *, exclude=()) -> list:
+    """GOV.UK layout objects for every visible field but those in `exclude`, by widget."""
     items = []
     for name, field in form.fields.items():
+        if name in exclude:
+            continue
         if isinstance(field.widget, forms.HiddenInput):
             items.append(name)
         elif isinstance(field.widget, forms.Textarea):
@@ -73,6 +75,8 @@ def layout_for(form: forms.Form) -> list:
             items.append(Field.radios(name, legend_size=Size.SMALL))
         elif isinstance(field.widget, forms.CheckboxSelectMultiple):
             items.append(Field.checkboxes(name, legend_size=Size.SMALL))
+        elif isinstance(field.widget, forms.CheckboxInput):
+            items.append(Field.checkbox(name))
         elif isinstance(field, DateInputField):
             items.append(Field(name))
         else:

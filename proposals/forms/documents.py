@@ -2,12 +2,26 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from ..documents import ACCEPTED_TYPES_BY_KIND, listed, types_in_words
 from ..models import DocumentKind
 from ..services.documents import document_size_limit_in_words
 
 KIND_REQUIRED = "Select what kind of document this is"
 FILE_REQUIRED = "Select a file"
-FILE_HINT = "PDF, DOCX, ODT, XLSX, ODS or CSV, smaller than {limit} MB"
+FILE_HINT = "{types}. Smaller than {limit} MB."
+
+
+def accepted_types_hint() -> str:
+    """Which types each kind accepts, kinds that accept the same grouped: "Business case,
+    consultation report ...: PDF, DOCX or ODT. Other: PDF, ..."."""
+    kinds_by_types = {}
+    for kind in DocumentKind:
+        kinds_by_types.setdefault(ACCEPTED_TYPES_BY_KIND[kind], []).append(kind.label)
+    return ". ".join(
+        f"{listed([label.lower() for label in labels], 'and').capitalize()}: "
+        f"{types_in_words(types)}"
+        for types, labels in kinds_by_types.items()
+    )
 
 
 class DocumentUploadForm(forms.Form):
@@ -29,7 +43,9 @@ class DocumentUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read per form, not at import, so a changed limit shows at once.
-        self.fields["file"].help_text = FILE_HINT.format(limit=document_size_limit_in_words())
+        self.fields["file"].help_text = FILE_HINT.format(
+            types=accepted_types_hint(), limit=document_size_limit_in_words()
+        )
         self.helper = FormHelper()
         # The template writes the <form> tag: file uploads need its multipart encoding.
         self.helper.form_tag = False
@@ -38,3 +54,23 @@ class DocumentUploadForm(forms.Form):
             Field("file"),
             Button("submit", "Upload"),
         )
+
+
+class DocumentReplaceForm(forms.Form):
+    """The file to put in place of a document; checked by the service as an upload is."""
+
+    file = forms.FileField(
+        label="Upload the replacement",
+        allow_empty_file=True,
+        error_messages={"required": FILE_REQUIRED, "missing": FILE_REQUIRED},
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = types_in_words(ACCEPTED_TYPES_BY_KIND[kind])
+        self.fields["file"].help_text = FILE_HINT.format(
+            types=types, limit=document_size_limit_in_words()
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"), Button("submit", "Replace document"))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from ..services.funding import REVERSAL_REASON_REQUIRED
 from .base import GovukForm, VersionedForm, date_field
 
 AMOUNT_INVALID = "Enter an amount in pounds and pence, like £125,000.00"
@@ -70,3 +71,16 @@ class PaymentForm(GovukForm):
 
     def adjust_fields(self):
         self.fields["paid_on"].error_messages["required"] = "Enter the date of the payment"
+
+
+class PaymentReverseForm(GovukForm):
+    submit_label = "Reverse payment"
+
+    amount = MoneyField(
+        label="Amount to reverse", help_text="In pounds and pence: all of the payment, or part"
+    )
+    reason = forms.CharField(
+        label="Why is the payment being reversed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": REVERSAL_REASON_REQUIRED},
+    )

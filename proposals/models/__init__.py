@@ -18,6 +18,8 @@ from .money import Allocation, Fund, Payment
 from .notifications import Notification, ReminderDelivery
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
+    MADE_BEFORE_DECISION,
+    SI_NUMBER,
     Assessment,
     Consultation,
     CouncilPosition,
@@ -40,9 +42,11 @@ __all__ = [
     "BUSINESS_CASE_SECTIONS",
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
+    "MADE_BEFORE_DECISION",
     "PASSED_STAGE_STATUSES",
     "SECTIONS_BY_FIELD",
     "SECTION_MAX_CHARS",
+    "SI_NUMBER",
     "Allocation",
     "AmbulanceTrust",
     "Assessment",

@@ -63,10 +63,23 @@ class Allocation(TimeStampedModel):
 
 
 class Payment(TimeStampedModel):
+    """Money paid against an allocation; or, when it `reverses` one, a negative entry taking
+    back some or all of a payment recorded in error (with the reason). Payments are never
+    edited or deleted: totals are the sum of the entries."""
+
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="payments")
     amount = money_field()
     paid_on = models.DateField()
     reference = models.CharField(max_length=100, blank=True)
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        help_text="The payment this entry reverses.",
+    )
+    reason = models.TextField(blank=True, help_text="Why a payment was reversed.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -78,8 +91,24 @@ class Payment(TimeStampedModel):
     class Meta:
         ordering = ["paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0)),
+            # A payment is positive; a reversal negative, and never without its reason.
+            models.CheckConstraint(
+                name="payment_positive_or_reversal_negative_with_reason",
+                condition=Q(reverses__isnull=True, amount__gt=0)
+                | (Q(reverses__isnull=False, amount__lt=0) & ~Q(reason="")),
+            ),
         ]
 
     def __str__(self):
+        if self.reverses_id:
+            return f"Reversal of £{-self.amount:,} on {self.paid_on:%d %B %Y}"
         return f"£{self.amount:,} on {self.paid_on:%d %B %Y}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    @property
+    def unreversed(self) -> Decimal:
+        """What of this payment has not been taken back (reads prefetched reversals)."""
+        return self.amount + sum((reversal.amount for reversal in self.reversals.all()), Decimal(0))

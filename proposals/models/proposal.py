@@ -1,8 +1,11 @@
 """A PCC's proposal to take on fire governance, and its six statutory stages (DESIGN.md s.3)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from ..workflow import ProposalWorkflow, StageWorkflow
@@ -246,11 +249,23 @@ class Decision(TimeStampedModel):
         return self.outcome != self.Outcome.DEFERRED and self.decided_on is not None
 
 
+#: A statutory instrument's number: its year and its number in that year, e.g. 2018/970.
+SI_NUMBER = r"^[0-9]{4}/[1-9][0-9]{0,4}\Z"
+MADE_BEFORE_DECISION = (
+    "The order must be made on or after the day of the Home Secretary's decision, {date}"
+)
+
+
 class StatutoryOrder(TimeStampedModel):
     """The statutory instrument that transfers governance, and the date it takes effect."""
 
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="order")
-    si_number = models.CharField(max_length=20, blank=True, help_text="e.g. 2017/864")
+    si_number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="e.g. 2017/864",
+        validators=[RegexValidator(SI_NUMBER, "Enter the year and number, like 2018/970")],
+    )
     made_on = models.DateField(null=True, blank=True)
     laid_on = models.DateField(null=True, blank=True)
     in_force_on = models.DateField(null=True, blank=True)
@@ -261,10 +276,20 @@ class StatutoryOrder(TimeStampedModel):
         constraints = [
             dates_in_order("order_laid_after_made", "made_on", "laid_on"),
             dates_in_order("order_in_force_after_made", "made_on", "in_force_on"),
+            dates_in_order("order_in_force_after_laid", "laid_on", "in_force_on"),
+            dates_in_order("order_transfer_after_in_force", "in_force_on", "transfer_date"),
         ]
 
     def __str__(self):
         return f"S.I. {self.si_number}" if self.si_number else f"Order for {self.proposal}"
+
+    def clean(self):
+        # FRSA 2004 s.4A: an order is made on a proposal the Home Secretary has decided on.
+        decision = getattr(self.proposal, "decision", None)
+        if decision and decision.decided_on and self.made_on and self.made_on < decision.decided_on:
+            raise ValidationError(
+                {"made_on": MADE_BEFORE_DECISION.format(date=date_format(decision.decided_on))}
+            )
 
     @property
     def is_complete(self) -> bool:

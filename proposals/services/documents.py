@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import workflow
-from ..documents import detect_document_type
+from ..documents import ACCEPTED_TYPES_BY_KIND, detect_document_type, type_named, types_in_words
 from ..models import Document, Stage
 from .audit import audit_record
 from .workflow import stage_locked, stage_sign_off_clear
@@ -16,7 +16,12 @@ from .workflow import stage_locked, stage_sign_off_clear
 # GOV.UK Design System file upload error messages.
 EMPTY_FILE = "The selected file is empty"
 FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
-WRONG_TYPE = "The selected file must be a PDF, DOCX, ODT, XLSX, ODS or CSV"
+#: `types` are what the chosen kind of document accepts (documents.ACCEPTED_TYPES_BY_KIND).
+WRONG_TYPE = "The selected file must be a {types}"
+NOT_WHAT_ITS_NAME_SAYS = (
+    "The selected file is named as a {type} but it is not one: check you chose the right file"
+)
+
 
 MEGABYTE = 1024 * 1024
 ORIGINAL_NAME_MAX_LENGTH = Document._meta.get_field("original_name").max_length
@@ -27,36 +32,42 @@ def document_size_limit_in_words() -> str:
     return f"{settings.DOCUMENT_MAX_BYTES / MEGABYTE:g}"
 
 
-@transaction.atomic
-def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
-    """Store `uploaded_file` as a `kind` document of `stage` and audit it.
-
-    Raises workflow.TransitionRefused when `by` may not change the stage now, and
-    ValidationError on `file` when it is empty, over settings.DOCUMENT_MAX_BYTES, not a PDF,
-    DOCX, ODT, XLSX, ODS or CSV by its content. The file is stored under a name made from its
-    checksum, never the uploader's; the name shown keeps the uploader's, with the extension of
-    the type found.
-    """
-    stage = stage_locked(stage)
-    reasons = workflow.edit_blockers(stage, by)
-    if reasons:
-        raise workflow.TransitionRefused(reasons)
+def _checked_file(*, kind: str, uploaded_file) -> tuple:
+    """(the name to show, the type) of an acceptable `kind` document, else ValidationError on
+    `file`: empty, over settings.DOCUMENT_MAX_BYTES, a name that is not one of the kind's
+    types, or content that is not what the name says. The name shown is the uploader's."""
     if not uploaded_file.size:
         raise ValidationError({"file": EMPTY_FILE})
     if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError({"file": FILE_TOO_BIG.format(limit=document_size_limit_in_words())})
-    document_type = detect_document_type(uploaded_file)
-    if document_type is None:
-        raise ValidationError({"file": WRONG_TYPE})
     # Browsers send a bare name, but nothing obliges a client to: keep only the last part.
-    original_name = os.path.basename(uploaded_file.name.replace("\\", "/"))
-    stem, extension = os.path.splitext(original_name.strip())
-    # The content decides the type; the name follows it, so a DOCX called report.pdf comes
-    # back down as report.docx rather than as a broken PDF.
-    if extension.lower() != f".{document_type.extension}":
-        extension = f".{document_type.extension}"
+    original_name = os.path.basename(uploaded_file.name.replace("\\", "/")).strip()
+    accepted = ACCEPTED_TYPES_BY_KIND[kind]
+    named_type = type_named(original_name)
+    if named_type not in accepted:
+        raise ValidationError({"file": WRONG_TYPE.format(types=types_in_words(accepted))})
+    if detect_document_type(uploaded_file) != named_type:
+        raise ValidationError({"file": NOT_WHAT_ITS_NAME_SAYS.format(type=named_type.name)})
+    stem, extension = os.path.splitext(original_name)
     original_name = (stem or "document")[: ORIGINAL_NAME_MAX_LENGTH - len(extension)] + extension
+    return original_name, named_type
 
+
+def _described(document: Document) -> dict:
+    return {
+        "name": document.original_name,
+        "kind": document.kind,
+        "size": document.size_bytes,
+        "sha256": document.sha256,
+        "stage": document.stage.get_step_display(),
+    }
+
+
+def _store(*, stage: Stage, kind: str, uploaded_file, by, action: str, before=None) -> Document:
+    """Check and store `uploaded_file` as a `kind` document of `stage`, audited as `action`
+    (`before`: what it replaces). If the row or its audit cannot be written, the stored file
+    goes too."""
+    original_name, document_type = _checked_file(kind=kind, uploaded_file=uploaded_file)
     checksum = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         checksum.update(chunk)
@@ -77,20 +88,91 @@ def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
         document.save()
         audit_record(
             actor=by,
-            action="document.uploaded",
+            action=action,
             target=document,
             proposal=stage.proposal,
-            after={
-                "name": document.original_name,
-                "kind": document.kind,
-                "size": document.size_bytes,
-                "sha256": document.sha256,
-                "stage": stage.get_step_display(),
-            },
+            before=before or {},
+            after=_described(document),
         )
-        stage_sign_off_clear(stage=stage, by=by, because="a document was uploaded")
     except Exception:
-        # If the row or its audit event cannot be written, the stored file goes too.
         document.file.delete(save=False)
         raise
     return document
+
+
+@transaction.atomic
+def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
+    """Store `uploaded_file` as a `kind` document of `stage` and audit it.
+
+    Raises workflow.TransitionRefused when `by` may not change the stage now, and
+    ValidationError on `file` when it is not acceptable (see _checked_file). The file is stored
+    under a name made from its checksum, never the uploader's; the name shown is the
+    uploader's. A new document of a signed-off submission clears the sign-off.
+    """
+    stage = stage_locked(stage)
+    reasons = workflow.edit_blockers(stage, by)
+    if reasons:
+        raise workflow.TransitionRefused(reasons)
+    document = _store(
+        stage=stage, kind=kind, uploaded_file=uploaded_file, by=by, action="document.uploaded"
+    )
+    stage_sign_off_clear(stage=stage, by=by, because="a document was uploaded")
+    return document
+
+
+def _locked_changeable(document: Document, by) -> Document:
+    """`document` and its stage, locked, if `by` may remove or replace it now
+    (workflow.document_change_blockers), else TransitionRefused."""
+    stage = Document.objects.select_related("stage").get(pk=document.pk).stage
+    stage = stage_locked(stage) if stage else None  # the proposal, then the stage, as ever
+    document = Document.objects.select_for_update().select_related("proposal").get(pk=document.pk)
+    if stage:
+        document.stage = stage
+    reasons = workflow.document_change_blockers(document, by)
+    if reasons:
+        raise workflow.TransitionRefused(reasons)
+    return document
+
+
+def _discard(document: Document) -> None:
+    """Delete the row now and its stored file once the deletion is committed."""
+    file = document.file
+    document.delete()
+    transaction.on_commit(lambda: file.delete(save=False))
+
+
+@transaction.atomic
+def document_remove(*, document: Document, by) -> None:
+    """Remove a wrong document from its stage while the stage is in progress or returned
+    (never once submitted), audited with what it was. Its stored file is deleted after
+    commit. Clears a submission's sign-off."""
+    document = _locked_changeable(document, by)
+    audit_record(
+        actor=by,
+        action="document.removed",
+        target=document,
+        proposal=document.proposal,
+        before=_described(document),
+    )
+    _discard(document)
+    stage_sign_off_clear(stage=document.stage, by=by, because="a document was removed")
+
+
+@transaction.atomic
+def document_replace(*, document: Document, uploaded_file, by) -> Document:
+    """Put `uploaded_file` in place of `document` (same stage and kind), under the same
+    rules as document_remove and the same checks as document_upload; one audit event says
+    what was replaced by what."""
+    document = _locked_changeable(document, by)
+    stage = document.stage
+    replacement = _store(
+        stage=stage,
+        kind=document.kind,
+        uploaded_file=uploaded_file,
+        by=by,
+        action="document.replaced",
+        before=_described(document),
+    )
+    _discard(document)
+    stage_sign_off_clear(stage=stage, by=by, because="a document was replaced")
+    return replacement

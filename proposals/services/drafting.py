@@ -107,9 +107,23 @@ def business_case_latest(proposal: Proposal) -> BusinessCaseRevision | None:
     return proposal.revisions.order_by("-number").first()
 
 
-def _next_revision(*, proposal, base_revision: int, by, changed: str, **sections):
-    """Lock the business case, refuse a stale or forbidden edit, and write the next revision
-    (the latest's sections with `sections` replaced). Returns (previous, new)."""
+NOTHING_CHANGED = "You did not change anything, so no new revision was saved."
+
+
+class NothingChanged(Exception):
+    """A save that would make a revision identical to the latest: nothing is written."""
+
+    def __init__(self):
+        super().__init__(NOTHING_CHANGED)
+
+
+def _next_revision(
+    *, proposal, base_revision: int, by, changed: str, sections=None, duties=None
+) -> tuple[BusinessCaseRevision | None, BusinessCaseRevision]:
+    """Lock the business case, refuse a stale or forbidden edit, and write the next revision:
+    the latest's sections with `sections` ({field: text}) replaced, and its duty evidence, or
+    `duties` ({duty id: evidence}) when given. Raises NothingChanged when that is the latest
+    again (or all empty when there is none yet). Returns (previous, new)."""
     stage = stage_locked(proposal.stages.get(step=Step.BUSINESS_CASE))
     _refuse_unless_editable(stage, by)
     stage_sign_off_clear(stage=stage, by=by, because="the business case was saved")
@@ -117,12 +131,23 @@ def _next_revision(*, proposal, base_revision: int, by, changed: str, **sections
     if (latest.number if latest else 0) != base_revision:
         raise StaleEdit(current=latest)
     values = {s.field: getattr(latest, s.field) if latest else "" for s in BUSINESS_CASE_SECTIONS}
+    evidence = (
+        {item.duty_id: item.evidence for item in latest.duty_evidence.all()} if latest else {}
+    )
+    new_values = {**values, **(sections or {})}
+    new_evidence = evidence if duties is None else duties
+    if new_values == values and new_evidence == evidence:
+        raise NothingChanged
     revision = BusinessCaseRevision.objects.create(
         proposal=proposal,
         number=base_revision + 1,
         created_by=by,
         changed=changed,
-        **{**values, **sections},
+        **new_values,
+    )
+    DutyEvidence.objects.bulk_create(
+        DutyEvidence(revision=revision, duty_id=duty_id, evidence=text)
+        for duty_id, text in new_evidence.items()
     )
     return latest, revision
 
@@ -134,7 +159,8 @@ def business_case_section_save(
     """Save one section as a new immutable revision copying the rest from the latest.
 
     `base_revision` is the revision number the editor started from (0 for none); if someone
-    has saved since, StaleEdit is raised and nothing is written.
+    has saved since, StaleEdit is raised and nothing is written. NothingChanged when the text
+    is what is saved already.
     """
     label = SECTIONS_BY_FIELD[section].label
     if len(text.strip()) > SECTION_MAX_CHARS:
@@ -144,13 +170,8 @@ def business_case_section_save(
         base_revision=base_revision,
         by=by,
         changed=section,
-        **{section: text.strip()},
+        sections={section: text.strip()},
     )
-    if latest:
-        DutyEvidence.objects.bulk_create(
-            DutyEvidence(revision=revision, duty_id=item.duty_id, evidence=item.evidence)
-            for item in latest.duty_evidence.all()
-        )
     audit_record(
         actor=by,
         action="business_case.saved",
@@ -167,17 +188,18 @@ def business_case_duties_save(
     *, proposal: Proposal, evidence: dict, base_revision: int, by
 ) -> BusinessCaseRevision:
     """Save how the case addresses the Act's collaboration duties ({duty: evidence text};
-    blank evidence means not addressed) as a new revision. StaleEdit as for sections."""
+    blank evidence means not addressed) as a new revision. StaleEdit and NothingChanged as
+    for sections."""
     for duty, text in evidence.items():
         if len(text.strip()) > SECTION_MAX_CHARS:
             raise ValidationError(text_too_long(duty.provision))
-    latest, revision = _next_revision(
-        proposal=proposal, base_revision=base_revision, by=by, changed="duties"
-    )
     addressed = {duty: text.strip() for duty, text in evidence.items() if text.strip()}
-    DutyEvidence.objects.bulk_create(
-        DutyEvidence(revision=revision, duty=duty, evidence=text)
-        for duty, text in addressed.items()
+    latest, revision = _next_revision(
+        proposal=proposal,
+        base_revision=base_revision,
+        by=by,
+        changed="duties",
+        duties={duty.pk: text for duty, text in addressed.items()},
     )
     before = (
         {item.duty.provision: item.evidence for item in latest.duty_evidence.select_related("duty")}

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .. import workflow
 from ..models import Allocation, Fund, Payment, Pcc
@@ -30,6 +31,10 @@ OVER_ALLOCATION = (
     "paid now is {most}"
 )
 NOT_POSITIVE = "Enter an amount more than £0.00"
+PAID_IN_FUTURE = "The date of the payment must be today or in the past"
+REVERSAL_REASON_REQUIRED = "Enter why the payment is being reversed"
+OVER_PAYMENT = "Only {left} of this payment is left to reverse: enter that or less"
+NOT_A_PAYMENT = "A reversal cannot itself be reversed."
 NO_ALLOCATION = "{pcc} has no allocation yet: set one before recording payments"
 ZERO = Decimal("0.00")
 
@@ -100,10 +105,13 @@ def allocation_update(
 def payment_record(
     *, fund: Fund, pcc: Pcc, amount: Decimal, paid_on: date, reference: str, by
 ) -> Payment:
-    """Record a payment to `pcc` from its allocation; refused when payments would exceed it."""
+    """Record a payment to `pcc` from its allocation; refused when payments would exceed it
+    or when it is dated after today (a payment is recorded once made)."""
     _refuse_unless_funding_admin(by)
     if amount <= ZERO:
         raise ValidationError({"amount": NOT_POSITIVE})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": PAID_IN_FUTURE})
     allocation = (
         Allocation.objects.select_for_update().select_related("pcc").filter(fund=fund, pcc=pcc)
     ).first()
@@ -143,3 +151,53 @@ def payment_record(
         },
     )
     return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, amount: Decimal, reason: str, by) -> Payment:
+    """Take back `amount` of `payment`, recorded in error, as a reversing entry dated today.
+
+    Payments are never edited or deleted: the reversal is a negative entry against the same
+    allocation, so totals and history stay true. Under the allocation's row lock (as
+    payment_record), so two admins can never reverse more than was paid between them.
+    ValidationError on `amount` (not positive, or more than is left of the payment) or
+    `reason` (missing).
+    """
+    _refuse_unless_funding_admin(by)
+    if payment.is_reversal:
+        raise workflow.TransitionRefused([NOT_A_PAYMENT])
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": REVERSAL_REASON_REQUIRED})
+    if amount <= ZERO:
+        raise ValidationError({"amount": NOT_POSITIVE})
+    allocation = Allocation.objects.select_for_update().get(pk=payment.allocation_id)
+    left = Payment.objects.get(pk=payment.pk).unreversed  # read afresh, under the lock
+    if amount > left:
+        raise ValidationError({"amount": OVER_PAYMENT.format(left=pounds(left))})
+    paid = _total(allocation.payments.all())
+    reversal = Payment(
+        allocation=allocation,
+        amount=-amount,
+        paid_on=timezone.localdate(),
+        reference=payment.reference,
+        reverses=payment,
+        reason=reason,
+        recorded_by=by,
+    )
+    reversal.full_clean()
+    reversal.save()
+    audit_record(
+        actor=by,
+        action="payment.reversed",
+        target=allocation,
+        before={"paid": paid},
+        after={
+            "paid": paid - amount,
+            "reversal": amount,
+            "payment": payment.amount,
+            "paid_on": payment.paid_on,
+        },
+        reason=reason,
+    )
+    return reversal

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import workflow
+from .. import selectors, workflow
 from ..models import Proposal, ProposalStatus, Stage, StageStatus, Step
 from .audit import audit_record
 
@@ -26,6 +26,12 @@ SIGN_OFF_ONLY_OPEN = "The submission can only be signed off while it is in progr
 SIGN_OFF_CLEARED = "The stage changed after it was signed off: {change}."
 ALREADY_FLAGGED = "The proposal is already flagged as under legal challenge."
 ALREADY_CLEARED = "The proposal is not under legal challenge: there is nothing to clear."
+SIGN_OFF_ALREADY = "The submission has already been signed off."
+SIGN_OFF_NOT_CONFIRMED = "Confirm that you are signing off this submission to the Home Secretary"
+DUE_DATE_PAST = (
+    "The due date is in the past. Check it, or confirm that you want to set a due date that "
+    "has already passed"
+)
 
 
 def stage_locked(stage: Stage) -> Stage:
@@ -149,8 +155,13 @@ def proposal_transition(*, proposal: Proposal, action: str, by, reason: str) -> 
 
 
 @transaction.atomic
-def submission_sign_off(*, stage: Stage, by) -> Stage:
-    """The PCC signatory's formal decision to submit the proposal to the Home Secretary."""
+def submission_sign_off(*, stage: Stage, confirmed: bool, by) -> Stage:
+    """The PCC signatory's formal decision to submit the proposal to the Home Secretary.
+
+    `confirmed` is the signatory's declaration, made having seen what is signed
+    (selectors.submission_package): without it, ValidationError on `confirmed`. The audit
+    event records the business case revision and the documents (with checksums) signed off.
+    """
     stage = stage_locked(stage)
     if not rules.has_perm("proposals.sign_off_submission", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_SIGNATORY])
@@ -158,6 +169,11 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
         raise workflow.TransitionRefused([SIGN_OFF_ONLY_SUBMISSION])
     if stage.status != StageStatus.IN_PROGRESS or not stage.proposal.is_active:
         raise workflow.TransitionRefused([SIGN_OFF_ONLY_OPEN])
+    if stage.signed_off_at is not None:
+        raise workflow.TransitionRefused([SIGN_OFF_ALREADY])
+    if not confirmed:
+        raise ValidationError({"confirmed": SIGN_OFF_NOT_CONFIRMED})
+    package = selectors.submission_package(proposal=stage.proposal)
     stage.signed_off_by = by
     stage.signed_off_at = timezone.now()
     stage.sign_off_covers = workflow.sign_off_coverage(stage)
@@ -171,6 +187,9 @@ def submission_sign_off(*, stage: Stage, by) -> Stage:
             "stage": _stage_label(stage),
             "signed_off_by": by.get_full_name() or str(by),
             "covers": stage.sign_off_covers,
+            "revision": package.revision.number if package.revision else None,
+            "documents": [document.original_name for document in package.documents],
+            "sha256": [document.sha256 for document in package.documents],
         },
     )
     return stage
@@ -200,14 +219,22 @@ def stage_sign_off_clear(*, stage: Stage, by, because: str) -> None:
 
 
 @transaction.atomic
-def stage_set_due_date(*, stage: Stage, due_date: date | None, reason: str, by) -> Stage:
-    """Set or move a stage's due date (Home Office reviewers), with the reason recorded."""
+def stage_set_due_date(
+    *, stage: Stage, due_date: date | None, reason: str, by, past_confirmed: bool = False
+) -> Stage:
+    """Set or move a stage's due date (Home Office reviewers), with the reason recorded.
+
+    A date before today (in London) is a likely slip, and makes the stage overdue at once: it
+    is refused (ValidationError on `due_date`) unless `past_confirmed`.
+    """
     stage = stage_locked(stage)
     if not rules.has_perm("proposals.review_proposal", by, stage.proposal):
         raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": REASON_REQUIRED})
+    if due_date and due_date < timezone.localdate() and not past_confirmed:
+        raise ValidationError({"due_date": DUE_DATE_PAST})
     if stage.is_closed or stage.proposal.is_finished:
         raise workflow.TransitionRefused(
             [workflow.NOT_FROM_THIS_STATE.format(status=stage.get_status_display().lower())]

@@ -57,8 +57,8 @@ def duty_kind_tag(duty):
 
 @register.filter
 def pounds(amount):
-    """Money as GOV.UK writes it: £125,000.00."""
-    return f"£{amount:,.2f}"
+    """Money as GOV.UK writes it: £125,000.00, or -£5,000.00 for money taken back."""
+    return f"-£{-amount:,.2f}" if amount < 0 else f"£{amount:,.2f}"
 
 
 @register.simple_tag

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
-from ..models import Proposal, Step
+from .. import workflow
+from ..models import Proposal, StageStatus, Step
 from ..workflow import TransitionRefused
 
 
@@ -77,6 +78,34 @@ def add_errors(form, error: ValidationError) -> None:
     by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
     for field, errors in by_field.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class LockedStageMixin:
+    """A page that changes a stage's content (`locked_stage()`): people whose role could never
+    change it get 403; those who could, but not now (submitted, approved, not yet open...),
+    go back to `locked_url()` with the reason in a banner rather than a bare refusal."""
+
+    #: The statuses the stage may change in (documents may be changed in a returned stage too).
+    open_statuses = (StageStatus.IN_PROGRESS,)
+
+    def locked_stage(self):
+        return self.stage
+
+    def locked_url(self) -> str:
+        return stage_url(self.locked_stage())
+
+    def dispatch(self, request, *args, **kwargs):
+        # Anonymous people go on to LoginRequiredMixin, which sends them to sign in.
+        if request.user.is_authenticated:
+            stage = self.locked_stage()
+            if not workflow.may_ever_edit(stage, request.user):
+                raise PermissionDenied
+            reasons = workflow.edit_blockers(stage, request.user, statuses=self.open_statuses)
+            if reasons:
+                for reason in reasons:
+                    messages.warning(request, reason)
+                return redirect(self.locked_url())
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ServiceFormView(FormView):

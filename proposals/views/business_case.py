@@ -1,6 +1,8 @@
 """Drafting the business case: task list, sections, duties, check your answers, revisions."""
 
+from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -10,7 +12,7 @@ from ..forms.drafting import DutiesForm, SectionForm
 from ..models import BUSINESS_CASE_SECTIONS, SECTIONS_BY_FIELD, BusinessCaseRevision, Step
 from ..selectors import revision_pair
 from ..services import drafting
-from .base import ProposalMixin, ServiceFormView
+from .base import LockedStageMixin, ProposalMixin, ServiceFormView
 from .stage import StaleEditMixin
 
 DUTIES = "duties"
@@ -25,6 +27,34 @@ class BusinessCaseMixin(ProposalMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(stage=self.get_stage(), **kwargs)
+
+
+class BusinessCaseEditMixin(BusinessCaseMixin, LockedStageMixin):
+    """A form that saves the next revision: locked with the stage, back to the task list after,
+    and a save that changes nothing says so and makes no revision."""
+
+    template_name = "proposals/form_page.html"
+    version_field = "base_revision"
+
+    def locked_stage(self):
+        return self.get_stage()
+
+    def locked_url(self):
+        return self.get_success_url()
+
+    def current_version(self):
+        latest = self.latest()
+        return latest.number if latest else 0
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except drafting.NothingChanged:
+            messages.info(self.request, drafting.NOTHING_CHANGED)
+            return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
 
 class TaskListView(BusinessCaseMixin, TemplateView):
@@ -50,23 +80,17 @@ class TaskListView(BusinessCaseMixin, TemplateView):
         )
 
 
-class SectionEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
+class SectionEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
     form_class = SectionForm
-    version_field = "base_revision"
 
-    def forbidden(self):
+    def locked_stage(self):
         if self.kwargs["section"] not in SECTIONS_BY_FIELD:
             raise Http404
-        return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
+        return super().locked_stage()
 
     @property
     def section(self):
         return SECTIONS_BY_FIELD[self.kwargs["section"]]
-
-    def current_version(self):
-        latest = self.latest()
-        return latest.number if latest else 0
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "section": self.section}
@@ -90,21 +114,9 @@ class SectionEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
             by=self.request.user,
         )
 
-    def get_success_url(self):
-        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
-
-class DutiesEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
+class DutiesEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
     form_class = DutiesForm
-    version_field = "base_revision"
-
-    def forbidden(self):
-        return bool(workflow.edit_blockers(self.get_stage(), self.request.user))
-
-    def current_version(self):
-        latest = self.latest()
-        return latest.number if latest else 0
 
     def get_initial(self):
         latest = self.latest()
@@ -134,9 +146,6 @@ class DutiesEditView(StaleEditMixin, BusinessCaseMixin, ServiceFormView):
             base_revision=form.cleaned_data["base_revision"],
             by=self.request.user,
         )
-
-    def get_success_url(self):
-        return reverse("proposals:business-case", kwargs={"pk": self.proposal.pk})
 
 
 class CheckAnswersView(BusinessCaseMixin, TemplateView):

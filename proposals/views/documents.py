@@ -7,26 +7,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from .. import workflow
-from ..forms.documents import DocumentUploadForm
-from ..services.documents import document_upload
-from .base import ProposalMixin, StageMixin, stage_url
+from ..forms.documents import DocumentReplaceForm, DocumentUploadForm
+from ..services.documents import document_remove, document_replace, document_upload
+from .base import LockedStageMixin, ProposalMixin, StageMixin, refuse, stage_url
 
 
-class DocumentUploadView(StageMixin, FormView):
-    """Upload a document to a stage: 404 for another PCC's proposal, 403 for people who see it
-    but may not change the stage now (workflow.edit_blockers)."""
+class DocumentUploadView(LockedStageMixin, StageMixin, FormView):
+    """Upload a document to a stage: 404 for another PCC's proposal, 403 for people whose role
+    never changes this stage, and back to the stage with the reason when it is locked now."""
 
     form_class = DocumentUploadForm
     template_name = "proposals/document_upload.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        # Anonymous people go on to LoginRequiredMixin, which sends them to sign in.
-        if request.user.is_authenticated and workflow.edit_blockers(self.stage, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -60,6 +54,71 @@ class DocumentUploadView(StageMixin, FormView):
     def get_context_data(self, **kwargs):
         back_url = self.next_url or stage_url(self.stage)
         return super().get_context_data(next_url=self.next_url, back_url=back_url, **kwargs)
+
+
+class DocumentChangeMixin(LockedStageMixin, ProposalMixin):
+    """A document of the proposal (else 404) that may be removed or replaced while its stage
+    is in progress or returned (workflow.document_change_blockers): people whose role never
+    changes the stage get 403; once it is submitted, they go back to the stage with why."""
+
+    open_statuses = workflow.DOCUMENTS_CHANGEABLE
+
+    @cached_property
+    def document(self):
+        return get_object_or_404(
+            self.proposal.documents.select_related("stage__proposal").filter(stage__isnull=False),
+            pk=self.kwargs["document_pk"],
+        )
+
+    def locked_stage(self):
+        return self.document.stage
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            document=self.document,
+            stage=self.document.stage,
+            back_url=stage_url(self.document.stage),
+            **kwargs,
+        )
+
+
+class DocumentRemoveView(DocumentChangeMixin, TemplateView):
+    """Are you sure? Then the document is removed (POST)."""
+
+    template_name = "proposals/document_remove.html"
+
+    def post(self, request, *args, **kwargs):
+        stage, name = self.document.stage, self.document.original_name
+        try:
+            document_remove(document=self.document, by=request.user)
+        except workflow.TransitionRefused as refusal:
+            return refuse(request, refusal, stage_url(stage))
+        messages.success(request, f"{name} has been removed")
+        return redirect(stage_url(stage))
+
+
+class DocumentReplaceView(DocumentChangeMixin, FormView):
+    form_class = DocumentReplaceForm
+    template_name = "proposals/document_replace.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kind": self.document.kind}
+
+    def form_valid(self, form):
+        stage, name = self.document.stage, self.document.original_name
+        try:
+            replacement = document_replace(
+                document=self.document,
+                uploaded_file=form.cleaned_data["file"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        except workflow.TransitionRefused as refusal:
+            return refuse(self.request, refusal, stage_url(stage))
+        messages.success(self.request, f"{name} has been replaced by {replacement.original_name}")
+        return redirect(stage_url(stage))
 
 
 class DocumentDownloadView(ProposalMixin, View):

@@ -5,14 +5,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from .. import selectors
-from ..forms.funding import AllocationForm, PaymentForm
-from ..models import Allocation, Pcc
+from ..forms.funding import AllocationForm, PaymentForm, PaymentReverseForm
+from ..models import Allocation, Payment, Pcc
 from ..services import funding
 from ..services.drafting import record_version
+from ..templatetags.proposal_tags import pounds
 from .base import RulePermissionMixin, ServiceFormView
 from .exports import csv_response
 from .stage import StaleEditMixin
@@ -96,7 +98,13 @@ class PccFundingView(PccFundingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         allocation = self.allocation
-        payments = allocation.payments.select_related("recorded_by") if allocation else []
+        payments = (
+            allocation.payments.select_related("recorded_by", "reverses").prefetch_related(
+                "reversals"
+            )
+            if allocation
+            else []
+        )
         paid = sum((payment.amount for payment in payments), funding.ZERO)
         return super().get_context_data(
             payments=payments,
@@ -108,14 +116,18 @@ class PccFundingView(PccFundingMixin, TemplateView):
         )
 
 
-class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
+class FundingChangeMixin(PccFundingMixin):
+    """A page that changes money: only funding admins (others 403)."""
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.change_funding", self.request.user)
+
+
+class AllocationEditView(StaleEditMixin, FundingChangeMixin, ServiceFormView):
     template_name = "funding/allocation_edit.html"
     form_class = AllocationForm
     success_message = "Allocation saved."
     version_field = "version"
-
-    def forbidden(self):
-        return not rules.has_perm("proposals.change_funding", self.request.user)
 
     def current_version(self):
         return record_version(self.allocation)
@@ -143,13 +155,10 @@ class AllocationEditView(StaleEditMixin, PccFundingMixin, ServiceFormView):
         )
 
 
-class PaymentCreateView(PccFundingMixin, ServiceFormView):
+class PaymentCreateView(FundingChangeMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = PaymentForm
     success_message = "Payment recorded."
-
-    def forbidden(self):
-        return not rules.has_perm("proposals.change_funding", self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=f"Record a payment to {self.pcc.name}", **kwargs)
@@ -157,4 +166,39 @@ class PaymentCreateView(PccFundingMixin, ServiceFormView):
     def perform(self, form):
         return funding.payment_record(
             fund=selectors.the_fund(), pcc=self.pcc, by=self.request.user, **form.cleaned_data
+        )
+
+
+class PaymentReverseView(FundingChangeMixin, ServiceFormView):
+    """A funding admin takes back some or all of a payment recorded in error, with a reason."""
+
+    template_name = "proposals/form_page.html"
+    form_class = PaymentReverseForm
+    success_message = "Payment reversed."
+
+    @cached_property
+    def payment(self) -> Payment:
+        return get_object_or_404(
+            Payment.objects.filter(allocation=self.allocation, reverses__isnull=True),
+            pk=self.kwargs["payment_pk"],
+        )
+
+    def get_initial(self):
+        return {"amount": self.payment.unreversed}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"Reverse the payment to {self.pcc.name} of {pounds(self.payment.amount)} "
+            f"on {date_format(self.payment.paid_on)}",
+            intro="The payment stays in the record; a reversing entry dated today takes back "
+            "the amount you enter, and the totals go down by it.",
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return funding.payment_reverse(
+            payment=self.payment,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
         )

@@ -10,11 +10,11 @@ from django.views.generic import TemplateView, View
 from .. import selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ConsultationForm, CouncilPositionsForm
-from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm
+from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
-from .base import ServiceFormView, StageMixin, refuse, stage_url
+from .base import LockedStageMixin, ServiceFormView, StageMixin, refuse, stage_url
 
 #: The form each step's details are recorded with (the record lives in drafting.STAGE_RECORDS).
 DETAILS_FORMS = {
@@ -44,6 +44,9 @@ class StageDetailView(StageMixin, TemplateView):
             missing=workflow.missing_content(stage) if editable else [],
             can_edit=editable,
             can_upload=editable,
+            can_change_documents=not workflow.edit_blockers(
+                stage, user, statuses=workflow.DOCUMENTS_CHANGEABLE
+            ),
             can_sign_off=stage.step == Step.SUBMISSION
             and rules.has_perm("proposals.sign_off_submission", user, stage.proposal)
             and stage.signed_off_at is None
@@ -114,18 +117,31 @@ class StageReturnView(StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
-class SignOffView(StageMixin, View):
-    """The PCC signatory signs off the submission to the Home Secretary (POST)."""
+class SignOffView(StageMixin, ServiceFormView):
+    """The PCC signatory reads what they are signing and declares it: the sign-off of the
+    submission to the Home Secretary."""
 
-    def post(self, request, *args, **kwargs):
-        if not rules.has_perm("proposals.sign_off_submission", request.user, self.proposal):
-            raise PermissionDenied
-        try:
-            workflow_services.submission_sign_off(stage=self.stage, by=request.user)
-        except workflow.TransitionRefused as refusal:
-            return refuse(request, refusal, stage_url(self.stage))
-        messages.success(request, "You have signed off the submission to the Home Secretary.")
-        return redirect(stage_url(self.stage))
+    template_name = "proposals/sign_off.html"
+    form_class = SignOffForm
+    success_message = "You have signed off the submission to the Home Secretary."
+
+    def forbidden(self):
+        if self.stage.step != Step.SUBMISSION:
+            raise Http404
+        return not rules.has_perm("proposals.sign_off_submission", self.request.user, self.proposal)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            package=selectors.submission_package(proposal=self.proposal), **kwargs
+        )
+
+    def perform(self, form):
+        return workflow_services.submission_sign_off(
+            stage=self.stage, confirmed=form.cleaned_data["confirmed"], by=self.request.user
+        )
+
+    def get_success_url(self):
+        return stage_url(self.stage)
 
 
 class DueDateView(StageMixin, ServiceFormView):
@@ -149,8 +165,14 @@ class DueDateView(StageMixin, ServiceFormView):
             stage=self.stage,
             due_date=form.cleaned_data["due_date"],
             reason=form.cleaned_data["reason"],
+            past_confirmed=form.cleaned_data["past_confirmed"],
             by=self.request.user,
         )
+
+    def form_invalid(self, form):
+        if workflow_services.DUE_DATE_PAST in form.errors.get("due_date", []):
+            form.ask_to_confirm_a_past_date()
+        return super().form_invalid(form)
 
     def get_success_url(self):
         return stage_url(self.stage)
@@ -190,17 +212,17 @@ class StaleEditMixin:
         form.data = data
 
 
-class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):
+class StageDetailsView(StaleEditMixin, LockedStageMixin, StageMixin, ServiceFormView):
     """Record a step's details: consultation (PCC), assessment, decision, order (reviewers)."""
 
     template_name = "proposals/form_page.html"
     success_message = "Saved."
     version_field = "version"
 
-    def forbidden(self):
+    def locked_stage(self):
         if self.stage.step not in DETAILS_FORMS:
             raise Http404
-        return bool(workflow.edit_blockers(self.stage, self.request.user))
+        return self.stage
 
     def get_form_class(self):
         return DETAILS_FORMS[self.stage.step]
@@ -233,16 +255,16 @@ class StageDetailsView(StaleEditMixin, StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
-class CouncilPositionsView(StaleEditMixin, StageMixin, ServiceFormView):
+class CouncilPositionsView(StaleEditMixin, LockedStageMixin, StageMixin, ServiceFormView):
     template_name = "proposals/form_page.html"
     form_class = CouncilPositionsForm
     success_message = "Council positions saved."
     version_field = "version"
 
-    def forbidden(self):
+    def locked_stage(self):
         if self.stage.step != Step.CONSULTATION:
             raise Http404
-        return bool(workflow.edit_blockers(self.stage, self.request.user))
+        return self.stage
 
     def current_version(self):
         return drafting.council_positions_version(self.proposal)

@@ -106,10 +106,18 @@ class World:
     people: dict
     proposals: dict
     sessions: dict  # role -> a signed-in session key
+    documents: dict  # reach -> the id of a document of its proposal
+    payment: int
 
     def path(self, screen) -> str:
         proposal = self.proposals[screen.reach]
-        return screen.path.format(proposal=proposal.pk, pcc="essex", other_pcc="sussex")
+        return screen.path.format(
+            proposal=proposal.pk,
+            pcc="essex",
+            other_pcc="sussex",
+            document=self.documents[screen.reach],
+            payment=self.payment,
+        )
 
 
 def act(proposal, step, action, by, **kwargs):
@@ -141,7 +149,7 @@ def walk(proposal, reach: str, people: dict) -> None:
     act(proposal, Step.CONSULTATION, "approve", reviewer)
     if reach == "submission":
         return
-    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), by=signatory)
+    submission_sign_off(stage=stage_of(proposal, Step.SUBMISSION), confirmed=True, by=signatory)
     act(proposal, Step.SUBMISSION, "submit", signatory)
     act(proposal, Step.SUBMISSION, "approve", reviewer)
     if reach in ("assessment", "decision"):
@@ -184,6 +192,7 @@ def build_world() -> World:
                 due_date=timezone.localdate() - timedelta(days=3),
                 reason="Agreed with the PCC.",
                 by=reviewer,
+                past_confirmed=True,
             )
         comments.comment_add(
             proposal=proposal, body="Shared with the chief.", home_office_only=False, by=staff
@@ -206,7 +215,7 @@ def build_world() -> World:
         version="",
         by=funder,
     )
-    funding.payment_record(
+    payment = funding.payment_record(
         fund=allocation.fund,
         pcc=essex,
         amount=Decimal("25000.00"),
@@ -219,7 +228,16 @@ def build_world() -> World:
         NotificationFactory(user=person, read_at=timezone.now())
         calendar.calendar_token_issue(user=person)
     sessions = {role: session_for(person) for role, person in people.items()}
-    return World(people=people, proposals=proposals, sessions=sessions)
+    documents = {
+        reach: proposal.documents.order_by("pk").first().pk for reach, proposal in proposals.items()
+    }
+    return World(
+        people=people,
+        proposals=proposals,
+        sessions=sessions,
+        documents=documents,
+        payment=payment.pk,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -419,6 +437,20 @@ SCREENS = [
         reach="consultation",
         fail=a_council_answered_on_no_real_day,
     ),
+    Screen("remove a document", PROPOSAL + "documents/{document}/remove/", PCC),
+    Screen(
+        "replace a document",
+        PROPOSAL + "documents/{document}/replace/",
+        PCC,
+        fail=submit_empty,
+    ),
+    Screen(
+        "sign off the submission",
+        stage_page(Step.SUBMISSION, "sign-off/"),
+        ("signatory",),
+        reach="submission",
+        fail=submit_empty,
+    ),
     Screen("withdraw", PROPOSAL + "withdraw/", PCC, fail=submit_empty),
     Screen("suspend", PROPOSAL + "suspend/", PCC, fail=submit_empty),
     Screen("resume", PROPOSAL + "resume/", PCC, reach="suspended", fail=submit_empty),
@@ -428,6 +460,12 @@ SCREENS = [
     Screen("deadlines calendar", "/calendar/", EVERYONE),
     Screen("funding", "/funding/", EVERYONE),
     Screen("a PCC's funding", "/funding/{pcc}/", EVERYONE),
+    Screen(
+        "reverse a payment",
+        "/funding/{pcc}/payments/{payment}/reverse/",
+        FUNDING,
+        fail=typed(id_amount="", id_reason=""),
+    ),
     Screen("collaboration duties", "/duties/", EVERYONE),
     # The Home Office's pages
     Screen("overview", "/overview/", HOME_OFFICE),
