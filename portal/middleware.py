@@ -20,8 +20,9 @@ from .two_factor import has_confirmed_device, two_factor_required
 
 logger = logging.getLogger(__name__)
 
+HEALTH_PATH = "/healthz"
 #: Pages open before the one-time password: the steps themselves and what every page needs.
-OPEN_PATHS = ("/accounts/", "/static/", "/healthz", "/accessibility/", "/request-too-large")
+OPEN_PATHS = ("/accounts/", "/static/", HEALTH_PATH, "/accessibility/", "/request-too-large")
 
 
 class TwoFactorRequiredMiddleware:
@@ -33,8 +34,8 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            user.is_authenticated
-            and not request.path.startswith(OPEN_PATHS)
+            not request.path.startswith(OPEN_PATHS)
+            and user.is_authenticated
             and two_factor_required(user)
             and not user.is_verified()
         ):
@@ -95,7 +96,8 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # /healthz must answer without the database, so it never reads a session.
+        if request.path != HEALTH_PATH and request.user.is_authenticated:
             now = int(time.time())
             session = request.session
             # A session from before this rule starts its lifetime now.

@@ -12,11 +12,16 @@ from django_celery_beat.models import PeriodicTask
 from proposals import tasks
 from proposals.models import ReminderDelivery
 
-from ..test_reminder_delivery import LEASE_SECONDS, WAIT_SECONDS, due_in_seven_working_days, settle
+from ..test_reminder_delivery import (
+    LEASE_SECONDS,
+    WAIT_SECONDS,
+    committed,
+    due_in_seven_working_days,
+    settle,
+)
 from .conftest import call_task
 
 pytestmark = pytest.mark.faults
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from proposals.models import ReminderDelivery
 from ..factories import NotificationFactory, ProposalFactory
 from ..helpers import manage
 from ..test_access import MATRIX, ROLES
-from ..test_reminder_delivery import SCAN_DAY, due_in_seven_working_days, settle
+from ..test_reminder_delivery import SCAN_DAY, committed, due_in_seven_working_days, settle
 from .conftest import call_task
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
@@ -87,9 +87,6 @@ def test_with_redis_stopped_healthz_answers_503_naming_the_broker_and_the_cache(
     }
     redis_is_own.start()
     assert client.get("/healthz").status_code == 200
-
-
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @committed
