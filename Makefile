@@ -42,6 +42,7 @@ test: export DJANGO_SECURE_SSL_REDIRECT ?= false
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-used-by-make-test-and-nowhere-else-0123456789
 test: install-dev node_modules/.installed
 	@command -v chromium >/dev/null || { echo "No browser for the journeys: install Debian's chromium package (apt-get install chromium)."; exit 1; }
+	@command -v redis-server >/dev/null || { echo "The fault suite (tests/faults/) starts Redis servers of its own: install Debian's redis-server package."; exit 1; }
 	$(BIN)/python manage.py check_services
 	$(BIN)/ruff check .
 	$(BIN)/pytest

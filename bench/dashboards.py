@@ -1,9 +1,10 @@
 """Dashboard load benchmark: real HTTP, real data sizes, production-like settings.
 
 Seeds 10,000 illustrative proposals (about 60,000 stages and 90,000 audit events) into a
-scratch PostgreSQL database, serves the portal with gunicorn (2 workers, debug off), signs in
-as a Home Office reviewer and drives each dashboard, and a trivial page through the same stack,
-with wrk (16 connections). Prints a table and ends with one line of figures:
+scratch PostgreSQL database, serves the portal with gunicorn (2 workers, threads from
+gunicorn.conf.py, debug off), signs in as a Home Office reviewer and drives each dashboard, and
+a trivial page through the same stack, with wrk (16 connections). Prints a table and ends with
+one line of figures:
 
     worst_dashboard_p95_ms=<n> dashboard_throughput_ratio=<r> [reminder_scan_s=<s>]
 

@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal and users"
 
     def ready(self):
-        from . import security_log  # noqa: F401  (connects the security log's receivers)
+        # Connect their receivers: the security log, and the session's lifetimes at sign-in.
+        from . import middleware, security_log  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -70,13 +70,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id.
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.NoStoreWhenSignedInMiddleware",
+    "portal.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +113,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer is reported (/healthz, an error page) within this time,
+    # rather than holding a web thread until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     # Web, worker and beat share one file: wait for locks rather than fail, and let readers
@@ -157,8 +166,21 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents live outside the web root and are only served by a permission-checked view.
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
+MB = 1024 * 1024
 # The largest document people may upload; larger files are refused with a message.
-DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+DOCUMENT_MAX_MB = env.int("DOCUMENT_MAX_MB", default=20)
+DOCUMENT_MAX_BYTES = DOCUMENT_MAX_MB * MB
+# A request's form fields besides its files (Django's default, 2.5 MB: several of the longest
+# texts); more is answered 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MB // 2
+# The largest request body: a document and its form. A bigger one is answered 413 before any of
+# it is read (portal.uploads); nginx (docker-compose.yml) refuses the same.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_MB", default=DOCUMENT_MAX_MB + 3) * MB
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.RequestBodyLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -192,7 +214,12 @@ CACHES = {
         "LOCATION": env.str("REDIS_URL"),
         "KEY_PREFIX": "portal",
         # JSON, not pickle: dashboards cache their rendered parts (proposals/views/pages.py).
-        "OPTIONS": {"serializer": "portal.cache.JSONSerializer"},
+        # A cache that does not answer is skipped (figures computed directly) within 0.5 s.
+        "OPTIONS": {
+            "serializer": "portal.cache.JSONSerializer",
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+        },
     }
     if env.str("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -219,9 +246,13 @@ HEALTHCHECK_BROKER_TIMEOUT = env.float("HEALTHCHECK_BROKER_TIMEOUT", default=2.0
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# Sessions end after this many idle minutes: each request pushes the expiry back.
+# Sessions end after this many idle minutes. A request pushes the expiry back when the last
+# push is SESSION_TOUCH_SECONDS old, so the session is not written on every request (a write
+# that fails after a saved change must not turn the answer into an error).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 5 * 60
+# However active, a session ends this many hours after signing in.
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_HOURS", default=12) * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 
 # --- Sign-in protection -------------------------------------------------------------------------
@@ -280,35 +311,46 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
+_JSON_FIELDS = {
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Every line names the request it belongs to ("-" outside one).
+        "request_id": {"()": "portal.logs.RequestIdFilter"},
+        # Calendar addresses carry their secret: portal.log_redaction keeps it out of every line.
+        "redact_secrets": {"()": "portal.log_redaction.RedactSecretsFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         # One JSON object per line for the security log, so it can be searched and alerted on.
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", **_JSON_FIELDS},
+        # A failed request in one line: exception type and message, path, user; the traceback
+        # only with DJANGO_LOG_LEVEL=DEBUG (an error-tracking handler still gets the record).
+        "request": {
+            "()": "portal.logs.RequestFormatter",
+            "traceback": LOG_LEVEL == "DEBUG",
+            **_JSON_FIELDS,
         },
     },
-    # Calendar addresses carry their secret: portal.log_redaction keeps it out of every line.
-    "filters": {"redact_secrets": {"()": "portal.log_redaction.RedactSecretsFilter"}},
     "handlers": {
-        "console": {
+        name: {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
-        },
-        "security": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["redact_secrets"],
-        },
+            "formatter": name,
+            "filters": ["request_id", "redact_secrets"],
+        }
+        for name in ("plain", "json", "request")
     },
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["plain"], "level": LOG_LEVEL},
     "loggers": {
-        "portal.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["plain"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["request"], "level": LOG_LEVEL, "propagate": False},
+        "django.security": {"handlers": ["request"], "level": LOG_LEVEL, "propagate": False},
+        "portal.security": {"handlers": ["json"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -7,7 +7,9 @@ from proposals.views import notifications
 from . import views
 from .forms import SignInForm
 
+handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
+handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +34,8 @@ urlpatterns = [
     ),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    # Where the proxy sends a body over its limit, for the same GOV.UK 413 page.
+    path("request-too-large", views.request_too_large, name="request-too-large"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db import transaction
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -51,9 +53,11 @@ class AccessibilityStatementView(TemplateView):
 
 @never_cache
 @require_GET
+@transaction.non_atomic_requests  # a database that refuses connections is reported, not raised
 def healthz(request):
-    """200 when the database and the broker both answer, 503 when either does not."""
-    checks = {"database": health.database_answers(), "broker": health.broker_answers()}
+    """200 when the database, the broker and the cache all answer; 503 naming each that does
+    not. Each check answers within its own timeout (portal.health)."""
+    checks = {name: check() for name, check in health.CHECKS.items()}
     healthy = all(checks.values())
     return JsonResponse(
         {
@@ -68,6 +72,31 @@ def permission_denied(request, exception=None):
     """The 403 page, with the refusal written to the security log."""
     security_log.permission_refused(request, reason=str(exception or ""))
     return render(request, "403.html", status=403)
+
+
+def bad_request(request, exception=None):
+    """The 400 page; or the 413 page for a request body over the limit, which was not read."""
+    if isinstance(exception, RequestDataTooBig):
+        return render(
+            request,
+            "413.html",
+            {"document_max_mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
+            status=413,
+        )
+    return render(request, "400.html", status=400)
+
+
+def request_too_large(request):
+    """The 413 page, for the proxy to show when it refuses a body over its limit."""
+    return bad_request(request, RequestDataTooBig())
+
+
+def server_error(request):
+    """The 500 page, with the request's id for the operators. Rendered without the request's
+    context (no user, no database), since whatever failed may be the database."""
+    return HttpResponseServerError(
+        loader.render_to_string("500.html", {"request_id": getattr(request, "id", "")})
+    )
 
 
 class TwoFactorMixin(LoginRequiredMixin):

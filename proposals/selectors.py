@@ -1,6 +1,8 @@
 """Reads for pages and dashboards. Each runs a fixed number of queries whatever the data size."""
 
 import hashlib
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,6 +43,8 @@ from .models import (
     Step,
 )
 from .models.choices import OPEN_STAGE_STATUSES
+
+logger = logging.getLogger(__name__)
 
 
 def _proposals_with_stages(queryset: QuerySet) -> QuerySet:
@@ -382,4 +386,26 @@ def dashboard_cached(name: str, *parts, compute):
     DASHBOARD_CACHE_SECONDS pass; keyed by `name` and `parts` (such as the filters)."""
     parts_digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"dashboard:{name}:{data_version()}:{timezone.localdate().isoformat()}:{parts_digest}"
-    return cache.get_or_set(key, compute, settings.DASHBOARD_CACHE_SECONDS)
+    # The cache is an optimisation: when it does not answer, the figures are computed directly.
+    with _cache_optional(key):
+        figures = cache.get(key)
+        if figures is not None:
+            return figures
+    figures = compute()
+    with _cache_optional(key):
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
+@contextmanager
+def _cache_optional(key: str):
+    """Run a cache operation; if the cache is down, log one line and carry on without it."""
+    try:
+        yield
+    except Exception as error:  # any backend's failure: the page must render without it
+        logger.warning(
+            "Dashboard cache unavailable, figures computed directly (%s: %s) for %s",
+            type(error).__name__,
+            error,
+            key,
+        )

@@ -9,7 +9,11 @@ from django.db import InterfaceError, OperationalError
 
 from .services.accounts import account_notice_send
 from .services.notifications import is_transient
-from .services.reminders import reminder_delivery_send, reminders_scan
+from .services.reminders import (
+    reminder_delivery_send,
+    reminders_enqueue_unfinished,
+    reminders_scan,
+)
 from .services.workflow import proposals_transfer_due
 
 
@@ -34,6 +38,15 @@ def scan_reminders(today: str | None = None) -> int:
     return len(result.to_send)
 
 
+@shared_task(acks_late=True)
+def requeue_reminders() -> int:
+    """Every 5 minutes (beat): queue again the reminders that are pending (recorded while the
+    broker was down, or given up after their retries) or claimed past their lease (their
+    worker died), so they go out within minutes. A send claims its row first, so one queued
+    twice is still sent once. A failed run is simply the next one's work."""
+    return len(reminders_enqueue_unfinished())
+
+
 @shared_task(
     bind=True,
     acks_late=True,
@@ -43,7 +56,7 @@ def scan_reminders(today: str | None = None) -> int:
 def send_reminder(self, delivery_id: int) -> str:
     """Send one reminder; after a transient failure (mail server or database unavailable),
     retry with exponential backoff. A reminder still unsent after the last retry is queued
-    again by the next daily scan."""
+    again by the next re-queue (every 5 minutes)."""
     try:
         return reminder_delivery_send(delivery_id=delivery_id)
     except Exception as error:

@@ -81,7 +81,7 @@ hostile_text = st.one_of(
     st.text(max_size=40),
     st.lists(st.sampled_from(NASTY_PIECES) | st.text(max_size=5), max_size=8).map("".join),
     # Very long text: a repeated piece, tens of thousands of characters (several fields of it
-    # still fit under DATA_UPLOAD_MAX_MEMORY_SIZE; a bigger post is refused with a 400).
+    # still fit under DATA_UPLOAD_MAX_MEMORY_SIZE; a bigger post is refused with a 413).
     st.builds(
         lambda piece, times: piece * times,
         st.text(min_size=1, max_size=4),

@@ -13,7 +13,7 @@ def load_compose():
 
 def test_compose_names_every_service():
     services = load_compose()["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat", "mail"}
+    assert set(services) == {"proxy", "db", "redis", "web", "worker", "beat", "mail"}
 
 
 def test_compose_uses_postgresql_16_and_redis_7():
@@ -35,7 +35,7 @@ def test_app_services_are_wired_to_the_database_broker_and_mail_catcher():
 
 def test_web_runs_gunicorn_and_worker_and_beat_run_celery():
     services = load_compose()["services"]
-    assert "gunicorn" in services["web"]["command"]
+    assert "gunicorn portal.wsgi --config gunicorn.conf.py" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
 
@@ -76,5 +76,36 @@ def test_the_image_holds_no_env_file_and_never_reads_one():
 
 
 def test_web_logs_through_the_redacting_gunicorn_config():
-    assert "-c gunicorn.conf.py" in load_compose()["services"]["web"]["command"]
-    assert "-c gunicorn.conf.py" in (ROOT / "Procfile").read_text()
+    config = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)
+    assert config["logger_class"] == "portal.log_redaction.RedactingGunicornLogger"
+
+
+def test_nginx_pinned_by_version_is_the_only_way_in_and_refuses_the_bodies_the_portal_does():
+    compose = load_compose()
+    proxy, web = compose["services"]["proxy"], compose["services"]["web"]
+    name, version = proxy["image"].split(":")
+    assert name == "nginx"
+    assert version[0].isdigit()
+    assert "ports" not in web
+    assert proxy["ports"] == ["127.0.0.1:8000:80"]
+    template = proxy["volumes"][0].split(":")[0]
+    config = (ROOT / template).read_text()
+    assert "client_max_body_size ${REQUEST_BODY_MAX_MB}m;" in config
+    assert "proxy_request_buffering on;" in config
+    portal = compose["x-portal-environment"]
+    assert proxy["environment"]["REQUEST_BODY_MAX_MB"] == portal["REQUEST_BODY_MAX_MB"]
+    assert int(portal["REQUEST_BODY_MAX_MB"]) > int(portal["DOCUMENT_MAX_MB"])
+
+
+def test_gunicorn_uses_threaded_workers_and_no_shared_control_socket():
+    for command in (
+        load_compose()["services"]["web"]["command"],
+        (ROOT / "Procfile").read_text().splitlines()[0],
+    ):
+        assert "--config gunicorn.conf.py" in command
+    config = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)
+    assert config["worker_class"] == "gthread"
+    assert config["threads"] > 1
+    assert config["control_socket_disable"] is True

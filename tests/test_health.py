@@ -1,4 +1,5 @@
-"""/healthz tells operators whether the database and the broker answer."""
+"""/healthz tells operators whether the database, the broker and the cache answer (the fault
+suite, tests/faults/, stops each for real)."""
 
 import pytest
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_is_ok_when_database_and_redis_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}
 
 
 def test_healthz_is_unavailable_when_the_broker_does_not_answer(client, monkeypatch, settings):
@@ -19,7 +20,12 @@ def test_healthz_is_unavailable_when_the_broker_does_not_answer(client, monkeypa
     monkeypatch.setitem(celery_app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unavailable",
+        "cache": "ok",
+    }
 
 
 def test_healthz_needs_no_sign_in_and_is_never_cached(client):

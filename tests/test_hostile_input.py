@@ -838,10 +838,10 @@ def test_a_post_that_is_not_utf8_is_no_server_error(
     assert_refused(response, before)
 
 
-def test_a_post_too_big_to_read_is_a_bad_request_not_a_server_error(staff, proposal):
+def test_a_post_too_big_to_read_is_refused_as_too_large_not_a_server_error(staff, proposal):
     before = snapshot()
     response = staff.post(url("withdraw", proposal), {"reason": "x" * 3_000_000})
-    assert_out_of_reach(response, before, status=400)
+    assert_out_of_reach(response, before, status=413)
 
 
 def test_a_new_proposal_cannot_cover_another_pccs_authority_even_by_id(staff, essex, sussex):

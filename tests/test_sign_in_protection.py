@@ -18,6 +18,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.forms import INVALID_SIGN_IN, SIGN_IN_DELAYED
+from portal.middleware import SIGNED_IN_AT, TOUCHED_AT
 from portal.two_factor import WRONG_CODE
 
 from .factories import TEST_PASSWORD, UserFactory
@@ -223,12 +224,45 @@ def test_an_idle_session_expires(client, reviewer):
     assert client.get("/overview/")["Location"].startswith("/accounts/login/")
 
 
-def test_each_request_pushes_the_idle_expiry_back(client, reviewer, settings):
+def move_session_back(client, key: str, seconds: int) -> None:
+    """Move one of the session's timestamps back, as if that much time had passed."""
+    session = client.session
+    session[key] -= seconds
+    session.save()
+
+
+def test_a_request_pushes_the_idle_expiry_back_once_the_last_push_is_minutes_old(
+    client, reviewer, settings
+):
     sign_in(client, reviewer.username, TEST_PASSWORD)
+    client.get("/overview/")
+    move_session_back(client, TOUCHED_AT, settings.SESSION_TOUCH_SECONDS)
     Session.objects.update(expire_date=timezone.now() + timedelta(seconds=5))
     client.get("/overview/")
     expires = Session.objects.get().expire_date
     assert expires > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_requests_within_minutes_of_the_last_push_do_not_write_the_session(client, reviewer):
+    sign_in(client, reviewer.username, TEST_PASSWORD)
+    client.get("/overview/")
+    soon = timezone.now() + timedelta(seconds=5)
+    Session.objects.update(expire_date=soon)
+    response = client.get("/overview/")
+    assert response.status_code == 200
+    assert Session.objects.get().expire_date == soon
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_a_session_ends_session_max_hours_after_signing_in_however_active(
+    client, reviewer, settings
+):
+    sign_in(client, reviewer.username, TEST_PASSWORD)
+    assert client.get("/overview/").status_code == 200
+    move_session_back(client, SIGNED_IN_AT, settings.SESSION_MAX_SECONDS + 1)
+    response = client.get("/overview/")
+    assert response["Location"] == "/accounts/login/?next=/overview/"
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.parametrize("weak", ["password", "12345678901234", "short"])

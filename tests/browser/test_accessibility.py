@@ -391,6 +391,7 @@ SCREENS = [
     Screen("another PCC's page (not found)", "/pccs/{other_pcc}/", PCC, status=404),
     Screen("overview (cannot see)", "/overview/", PCC, status=403),
     Screen("new proposal (cannot see)", "/proposals/new/", HOME_OFFICE, status=403),
+    Screen("request too large", "/request-too-large", ANONYMOUS + PCC, status=413),
     Screen("set up an authenticator app", "/accounts/two-factor/setup/", REVIEWER),
     Screen("enter your code", "/accounts/two-factor/", REVIEWER, fail=typed(id_token="12")),
     Screen("your authenticator apps", "/account/two-factor/", EVERYONE),

@@ -3,8 +3,9 @@
 import argparse
 from datetime import date
 
-from django.core.management.base import BaseCommand
-from django.utils import formats
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import formats, timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from proposals.services.reminders import reminders_describe, reminders_scan
 
@@ -13,6 +14,10 @@ SCANNED = "Reminders for {day}: {stages} stage{s} read, {due} reminder{due_s} du
 QUEUED = "Queued {count} reminder{s} for the workers to send:"
 WOULD_SEND = "Dry run, nothing recorded or sent. {count} reminder{s} would be sent:"
 NOTHING_TO_SEND = "Nothing to send: every reminder due has been sent."
+BROKER_DOWN = (
+    "The reminders due on {day} are recorded, but the broker is not answering: sending will "
+    "resume when it is back (unsent reminders are queued again every 5 minutes)."
+)
 
 
 def iso_date(value: str) -> date:
@@ -40,7 +45,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date=None, dry_run=False, **options):
-        result = reminders_scan(today=date, dry_run=dry_run)
+        try:
+            result = reminders_scan(today=date, dry_run=dry_run)
+        except BrokerUnavailable:
+            day = formats.date_format(date or timezone.localdate())
+            raise CommandError(BROKER_DOWN.format(day=day)) from None
         self.stdout.write(
             SCANNED.format(
                 day=formats.date_format(result.today),
