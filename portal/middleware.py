@@ -46,15 +46,18 @@ class TwoFactorRequiredMiddleware:
 
 
 class NoStoreWhenSignedInMiddleware:
-    """Pages shown to a signed-in person are theirs alone: no browser, proxy or shared
-    computer may keep a copy (`Cache-Control: no-store`, with Django's never-cache set)."""
+    """Pages shown to a signed-in person (one with a session) are theirs alone: no browser,
+    proxy or shared computer may keep a copy (`Cache-Control: no-store`, with Django's
+    never-cache set)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        # Decided by the session cookie, not request.user, so that deciding needs no database:
+        # /healthz and a page that failed because the database is down are answered as they are.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             add_never_cache_headers(response)
         return response
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_healthz_is_ok_when_database_and_redis_answer(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}
 
 

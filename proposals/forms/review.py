@@ -101,12 +101,25 @@ class OrderForm(VersionedForm):
         return cleaned
 
 
+LEGAL_CHALLENGE_UNCLEAR = (
+    "The page did not say whether to flag or lift the legal challenge: open the proposal again "
+    "and use its button"
+)
+
+
 class LegalChallengeForm(ReasonForm):
     """Carries what the reviewer asked for (flag or lift), not a toggle: a second click of the
     same button is refused rather than undoing the first."""
 
     FLAG, LIFT = "flag", "lift"
-    intended = forms.ChoiceField(choices=[(FLAG, FLAG), (LIFT, LIFT)], widget=forms.HiddenInput)
+    # Hidden, so a missing or made-up value is the page's fault: said in the error summary.
+    intended = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("intended") not in (self.FLAG, self.LIFT):
+            raise forms.ValidationError(LEGAL_CHALLENGE_UNCLEAR)
+        return cleaned
 
     @property
     def under_challenge(self) -> bool:

@@ -88,7 +88,7 @@ def own_redis(tmp_path):
 
 
 @pytest.fixture
-def redis_is_own(own_redis, settings, monkeypatch):
+def redis_is_own(own_redis, settings):
     """The portal's cache and broker, in this process and in the processes it starts, are the
     test's own Redis."""
     settings.CACHES = {
@@ -100,9 +100,12 @@ def redis_is_own(own_redis, settings, monkeypatch):
     }
     settings.CELERY_BROKER_URL = own_redis.url
     settings.HEALTHCHECK_BROKER_TIMEOUT = 0.5
-    monkeypatch.setitem(celery_app.conf, "broker_url", own_redis.url)
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", own_redis.url)
-    return own_redis
+    celery_app.conf.update(broker_url=own_redis.url, broker_write_url=own_redis.url)
+    yield own_redis
+    # Back to the configured broker for the tests after this one (monkeypatch's undo wrote
+    # the own Redis's address back into Celery's settings, leaving /healthz's broker down).
+    for key in ("broker_url", "broker_write_url"):
+        celery_app.conf.changes.pop(key, None)
 
 
 def database_url(name: str | None = None) -> str:
