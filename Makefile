@@ -41,14 +41,15 @@ test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: export DJANGO_SECURE_SSL_REDIRECT ?= false
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-used-by-make-test-and-nowhere-else-0123456789
 test: install-dev node_modules/.installed
-	@command -v chromium >/dev/null || { echo "No browser for the journeys: install Debian's chromium package (apt-get install chromium)."; exit 1; }
+	@scripts/require-debian-package chromium chromium
+	@scripts/require-debian-package java default-jre-headless
 	$(BIN)/python manage.py check_services
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 ## make bench: load and scale benchmarks against PostgreSQL (needs wrk; prints the figures).
 bench: install-dev
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@scripts/require-debian-package wrk wrk
 	$(BIN)/python bench/dashboards.py
 
 lint: install-dev
