@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := portal.settings
 
-.PHONY: run test bench lint install install-dev
+.PHONY: run reminders test bench lint install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,19 @@ install-dev: $(VENV)/.installed-dev
 
 ## make run: the portal on the embedded default (SQLite and the filesystem broker under var/),
 ## web + Celery worker + Celery beat, with demo data, at http://127.0.0.1:8000
-run: export DJANGO_DEBUG ?= true
+# Debug on (and so its development secret key) for the embedded default only: with nothing
+# set, manage.py stays in production mode and refuses to start without DJANGO_SECRET_KEY.
+run reminders: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Fire governance proposals: sign in at http://127.0.0.1:8000/accounts/login/"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+## make reminders: the reminder scan, now, on make run's embedded default (from a second
+## terminal); ARGS="--date 2026-11-30 --dry-run" passes options to manage.py send_reminders.
+reminders: install
+	$(BIN)/python manage.py send_reminders $(ARGS)
 
 ## make test: the whole suite against PostgreSQL and Redis (DATABASE_URL / REDIS_URL).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
