@@ -18,9 +18,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-# axe-core for the accessibility checks, pinned in package-lock.json.
+# axe-core for the accessibility checks and vnu-jar (the Nu Html Checker), pinned in
+# package-lock.json. No install scripts: vnu-jar's would download a Java; Debian's is used.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	touch $@
 
 install: $(VENV)/.installed
