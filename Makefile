@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := portal.settings
 
-.PHONY: run test bench lint install install-dev
+.PHONY: run reminders test bench lint install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-# axe-core for the accessibility checks, pinned in package-lock.json.
+# axe-core for the accessibility checks and vnu-jar (the Nu Html Checker), pinned in
+# package-lock.json. No install scripts: vnu-jar's would download a Java; Debian's is used.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	touch $@
 
 install: $(VENV)/.installed
@@ -28,12 +29,19 @@ install-dev: $(VENV)/.installed-dev
 
 ## make run: the portal on the embedded default (SQLite and the filesystem broker under var/),
 ## web + Celery worker + Celery beat, with demo data, at http://127.0.0.1:8000
-run: export DJANGO_DEBUG ?= true
+# Debug on (and so its development secret key) for the embedded default only: with nothing
+# set, manage.py stays in production mode and refuses to start without DJANGO_SECRET_KEY.
+run reminders: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Fire governance proposals: sign in at http://127.0.0.1:8000/accounts/login/"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+## make reminders: the reminder scan, now, on make run's embedded default (from a second
+## terminal); ARGS="--date 2026-11-30 --dry-run" passes options to manage.py send_reminders.
+reminders: install
+	$(BIN)/python manage.py send_reminders $(ARGS)
 
 ## make test: the whole suite against PostgreSQL and Redis (DATABASE_URL / REDIS_URL).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -41,15 +49,16 @@ test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: export DJANGO_SECURE_SSL_REDIRECT ?= false
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-used-by-make-test-and-nowhere-else-0123456789
 test: install-dev node_modules/.installed
-	@command -v chromium >/dev/null || { echo "No browser for the journeys: install Debian's chromium package (apt-get install chromium)."; exit 1; }
-	@command -v redis-server >/dev/null || { echo "The fault suite (tests/faults/) starts Redis servers of its own: install Debian's redis-server package."; exit 1; }
+	@scripts/require-debian-package chromium chromium
+	@scripts/require-debian-package java default-jre-headless
+	@scripts/require-debian-package redis-server redis-server
 	$(BIN)/python manage.py check_services
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 ## make bench: load and scale benchmarks against PostgreSQL (needs wrk; prints the figures).
 bench: install-dev
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@scripts/require-debian-package wrk wrk
 	$(BIN)/python bench/dashboards.py
 
 lint: install-dev

@@ -3,7 +3,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import PeriodicTask
 from django_otp.plugins.otp_totp import admin as otp_totp_admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,8 +24,19 @@ ENROLMENT_LINK_SENT = (
 )
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django words its warning as a list, which its template puts inside a <p> (invalid HTML):
+    # the same words as a sentence.
+    usable_password_help_text = format_lazy(
+        "{} {}",
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = PasswordChangeForm
     list_display = ["username", "get_full_name", "email", "role", "pcc", "is_active"]
     list_filter = ["role", "pcc", "is_active"]
     fieldsets = (
@@ -100,3 +117,25 @@ class AccessLogAdmin(ReadOnly, axes_admin.AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class AccessFailureLogAdmin(ReadOnly, axes_admin.AccessFailureLogAdmin):
     pass
+
+
+class TaskSelectWidget(beat_admin.TaskSelectWidget):
+    def tasks_as_choices(self):
+        # HTML wants an empty <option> labelled: Django's own blank choice, "---------".
+        _blank, *tasks = super().tasks_as_choices()
+        return (*BLANK_CHOICE_DASH, *tasks)
+
+
+class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regtask"].widget = TaskSelectWidget()
+
+
+# The schedules (Periodic tasks), as django-celery-beat registers them, with a valid task list.
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    form = PeriodicTaskForm

@@ -108,6 +108,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates; its bound fields made to write valid HTML (portal/form_renderer.py).
+FORM_RENDERER = "portal.form_renderer.FormRenderer"
+
 # --- Data -------------------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),

@@ -32,6 +32,8 @@ class ProposalFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.form.helper = FormHelper()
         self.form.helper.form_method = "get"
+        # The page's own checks, by the fields, rather than the browser's.
+        self.form.helper.attrs = {"novalidate": ""}
         self.form.helper.layout = Layout(
             Field.select("governance_model", legend_size=Size.SMALL),
             Field.select("status", legend_size=Size.SMALL),

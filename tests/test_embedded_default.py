@@ -1,5 +1,6 @@
 """With nothing configured, the portal migrates and serves on SQLite and the filesystem broker."""
 
+import re
 import socket
 import subprocess
 import sys
@@ -10,6 +11,8 @@ import urllib.request
 import pytest
 
 from .helpers import ROOT, clean_env, manage
+
+MAKE_ENV_PREFIXES = ("MAKE", "MFLAGS")
 
 
 def free_port() -> int:
@@ -61,3 +64,38 @@ def test_embedded_default_migrates_seeds_and_serves_the_sign_in_page(embedded_en
         server.terminate()
         server.wait(timeout=10)
     assert (tmp_path / "celery" / "queue").is_dir()
+
+
+def second_terminal_commands() -> list[str]:
+    """Every command in the README's shell blocks but the first, which starts the portal
+    (`make run`) or the whole suite (`make test`): what a `make run` user types next to it."""
+    blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.DOTALL)
+    lines = (line.split("#")[0].strip() for block in blocks[1:] for line in block.splitlines())
+    return [line for line in lines if line]
+
+
+def test_every_command_the_readme_gives_a_make_run_user_works_in_a_second_terminal(tmp_path):
+    commands = second_terminal_commands()
+    assert commands, "the README gives no commands beside make run"
+    # The state `make run` leaves: the embedded default migrated and seeded under var/.
+    for command in (["migrate", "--no-input"], ["seed_demo"]):
+        result = manage(*command, env=clean_env(DJANGO_DEBUG="true", PORTAL_VAR_DIR=str(tmp_path)))
+        assert result.returncode == 0, result.stderr
+    # A fresh terminal: no portal setting and nothing inherited from a running make.
+    terminal = {
+        key: value
+        for key, value in clean_env(PORTAL_VAR_DIR=str(tmp_path)).items()
+        if not key.startswith(MAKE_ENV_PREFIXES)
+    }
+    for command in commands:
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=ROOT,
+            env=terminal,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr, f"{command}\n{result.stderr}"

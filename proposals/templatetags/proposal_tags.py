@@ -100,6 +100,15 @@ def govuk_datetime(moment):
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+@register.filter
+def machine_datetime(moment):
+    """For <time datetime>: ISO 8601 in Europe/London to the second (HTML allows no more than
+    three digits of a fraction of a second, so Django's "c", with microseconds, is invalid)."""
+    if not moment:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
 @register.simple_tag
 def event_changes(event):
     return history.event_changes(event)

@@ -22,6 +22,7 @@ document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     },
     options: {
       animation: false,
+      maintainAspectRatio: false,
       scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true } },
       plugins: { legend: { position: "bottom" } }
     }
