@@ -95,7 +95,9 @@ def enrolment_qr_svg(device: TOTPDevice) -> str:
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    # Inline in HTML: from the <svg> element on, without the XML declaration before it.
+    return svg[svg.index("<svg") :]
 
 
 def verify(*, request, token: str):

@@ -167,6 +167,11 @@ def _one(key, value, choices) -> str:
     if choices is not None and value in choices.values:
         return choices(value).label
     if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        day = parse_date(value)
-        return f"{day.day} {day:%B %Y}"
+        return date_in_words(value)
     return str(value)
+
+
+def date_in_words(value: str) -> str:
+    """An ISO date as recorded ("2017-06-01") as people write it ("1 June 2017")."""
+    day = parse_date(value)
+    return f"{day.day} {day:%B %Y}"

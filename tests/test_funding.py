@@ -155,6 +155,7 @@ def test_payments_are_recorded_with_who_and_when(client_for, funding_admin, fund
     assert "£25,000.50" in page
     assert "PTF-ESSEX-1" in page
     assert "£74,999.50" in page  # remaining
+    assert "Payment of £25,000.50 on 1 August 2017" in page  # the changes, in words
     event = AuditEvent.objects.get(action="payment.recorded")
     assert event.actor == funding_admin
 

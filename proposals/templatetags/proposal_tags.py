@@ -91,6 +91,12 @@ def event_title(event):
 
 
 @register.filter
+def recorded_date(value):
+    """A date kept in an audit event (ISO text) as people write it."""
+    return history.date_in_words(value) if value else ""
+
+
+@register.filter
 def govuk_datetime(moment):
     """GOV.UK style: "1 October 2017 at 3:30pm", in Europe/London."""
     if not moment:
