@@ -23,6 +23,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path(
+        "notifications/<int:pk>/",
+        notifications.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
+    path(
         "notifications/<int:pk>/read/",
         notifications.NotificationReadView.as_view(),
         name="notification-read",

@@ -73,6 +73,8 @@ def layout_for(form: forms.Form) -> list:
             items.append(Field.radios(name, legend_size=Size.SMALL))
         elif isinstance(field.widget, forms.CheckboxSelectMultiple):
             items.append(Field.checkboxes(name, legend_size=Size.SMALL))
+        elif isinstance(field.widget, forms.Select):
+            items.append(Field.select(name, label_size=Size.SMALL))
         elif isinstance(field, DateInputField):
             items.append(Field(name))
         else:

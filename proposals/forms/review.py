@@ -2,6 +2,8 @@
 
 from django import forms
 
+from portal.models import User
+
 from ..models import Assessment, Comment, Decision, StatutoryOrder
 from .base import GovukForm, VersionedForm, date_field
 
@@ -12,6 +14,7 @@ DUE_DATE_REQUIRED = "Enter the due date"
 LAID_BEFORE_MADE = "The order must be laid on or after the day it was made"
 IN_FORCE_BEFORE_MADE = "The order must come into force on or after the day it was made"
 REPORTED_BEFORE_COMMISSIONED = "The report must be dated on or after the day it was commissioned"
+CASE_OFFICER_INVALID = "Select a Home Office reviewer from the list"
 
 
 class AssessmentForm(VersionedForm):
@@ -116,3 +119,17 @@ class CommentForm(GovukForm):
         # Only reviewers may keep a comment within the Home Office.
         if not self.home_office_choice:
             del self.fields["visibility"]
+
+
+class CaseOfficerForm(GovukForm):
+    submit_label = "Save case officer"
+
+    officer = forms.ModelChoiceField(
+        label="Case officer",
+        help_text="Submissions and Home Office reminders go to them; to every reviewer when "
+        "nobody is chosen.",
+        queryset=User.objects.reviewers(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": CASE_OFFICER_INVALID},
+    )

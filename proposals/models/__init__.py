@@ -5,9 +5,22 @@ from .business_case import (
     DutyEvidence,
     Section,
 )
-from .choices import CLOSED_STAGE_STATUSES, GovernanceModel, ProposalStatus, StageStatus, Step
+from .choices import (
+    CLOSED_STAGE_STATUSES,
+    EmailTiming,
+    GovernanceModel,
+    MessageEvent,
+    ProposalStatus,
+    StageStatus,
+    Step,
+)
 from .money import Allocation, Fund, Payment
-from .notifications import Notification, ReminderDelivery
+from .notifications import (
+    MessageDelivery,
+    MessagePreference,
+    Notification,
+    ReminderDelivery,
+)
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
     Assessment,
@@ -47,10 +60,14 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DutyEvidence",
+    "EmailTiming",
     "FireAuthority",
     "Fund",
     "GovernanceModel",
     "LocalAuthority",
+    "MessageDelivery",
+    "MessageEvent",
+    "MessagePreference",
     "Notification",
     "Payment",
     "Pcc",

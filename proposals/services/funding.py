@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import formats
 
 from .. import workflow
-from ..models import Allocation, Fund, Payment, Pcc
+from ..models import Allocation, Fund, MessageEvent, Payment, Pcc
 from .audit import audit_record
 from .drafting import StaleEdit, record_version
+from .messages import messages_dispatch
 
 ONLY_FUNDING_ADMINS = "Only funding admins can change money."
 REASON_REQUIRED = "Enter why the allocation is changing"
@@ -32,6 +34,13 @@ OVER_ALLOCATION = (
 NOT_POSITIVE = "Enter an amount more than £0.00"
 NO_ALLOCATION = "{pcc} has no allocation yet: set one before recording payments"
 ZERO = Decimal("0.00")
+ALLOCATION_CHANGED = "Allocation changed"
+ALLOCATION_DETAILS = "the allocation to {pcc} is now {after} (it was {before}). Reason: {reason}"
+PAYMENT_RECORDED = "Payment recorded"
+PAYMENT_DETAILS = (
+    "a payment of {amount} to {pcc} on {paid_on} is recorded: {paid} of its {allocation} "
+    "allocation is now paid."
+)
 
 
 def pounds(amount: Decimal) -> str:
@@ -85,13 +94,23 @@ def allocation_update(
     allocation.is_illustrative = False
     allocation.full_clean()
     allocation.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action="allocation.changed",
         target=allocation,
         before={"amount": before},
         after={"amount": amount},
         reason=reason,
+    )
+    allocation.told = messages_dispatch(
+        event=MessageEvent.MONEY_CHANGED,
+        audit_event=event,
+        by=by,
+        pcc=pcc,
+        what=ALLOCATION_CHANGED,
+        details=ALLOCATION_DETAILS.format(
+            pcc=pcc.name, before=pounds(before), after=pounds(amount), reason=reason
+        ),
     )
     return allocation
 
@@ -130,7 +149,7 @@ def payment_record(
     )
     payment.full_clean()
     payment.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action="payment.recorded",
         target=allocation,
@@ -141,5 +160,19 @@ def payment_record(
             "paid_on": paid_on,
             "reference": payment.reference,
         },
+    )
+    payment.told = messages_dispatch(
+        event=MessageEvent.MONEY_CHANGED,
+        audit_event=event,
+        by=by,
+        pcc=allocation.pcc,
+        what=PAYMENT_RECORDED,
+        details=PAYMENT_DETAILS.format(
+            amount=pounds(amount),
+            pcc=allocation.pcc.name,
+            paid_on=formats.date_format(paid_on),
+            paid=pounds(paid + amount),
+            allocation=pounds(allocation.amount),
+        ),
     )
     return payment

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
+from ..messaging import with_told
 from ..models import Proposal, Step
 from ..workflow import TransitionRefused
 
@@ -57,6 +58,7 @@ def refuse(request, refusal: TransitionRefused, to: str):
 class ServiceFormView(FormView):
     """A form whose valid data is handed to one service call: subclasses define `perform(form)`.
 
+    The success message adds who was told, when the service told anyone (messaging.with_told).
     The service's ValidationError lands by the fields it names (keeping what was typed);
     a TransitionRefused lands in the error summary, or answers 403 when `forbidden` says the
     user could never do this here.
@@ -87,5 +89,5 @@ class ServiceFormView(FormView):
                 form.add_error(None, reason)
             return self.form_invalid(form)
         if self.success_message:
-            messages.success(self.request, self.success_message)
+            messages.success(self.request, with_told(self.success_message, self.result))
         return super().form_valid(form)

@@ -162,11 +162,14 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
     def get_context_data(self, **kwargs):
         user = self.request.user
         requested = page_asked(self.request)
+        filters = dict(selectors.QUEUE_FILTERS)
+        assigned = self.request.GET.get("assigned")
+        assigned = assigned if assigned in filters else selectors.QUEUE_ALL
 
         def queue_page():
-            page = Paginator(selectors.review_queue(user=user), REVIEWS_PER_PAGE).get_page(
-                requested
-            )
+            page = Paginator(
+                selectors.review_queue(user=user, assigned=assigned), REVIEWS_PER_PAGE
+            ).get_page(requested)
             return {
                 "count": page.paginator.count,
                 "number": page.number,
@@ -174,12 +177,22 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             }
 
         queue = selectors.dashboard_cached(
-            "review-queue", user.is_home_office, requested, compute=queue_page
+            "review-queue",
+            user.is_home_office,
+            requested,
+            assigned,
+            user.pk if assigned == selectors.QUEUE_MINE else None,
+            compute=queue_page,
         )
         # Page navigation from the cached count alone, without touching the database again.
         page = Paginator(range(queue["count"]), REVIEWS_PER_PAGE).get_page(queue["number"])
         return super().get_context_data(
-            page=page, stages=queue["stages"], today=timezone.localdate(), **kwargs
+            page=page,
+            stages=queue["stages"],
+            today=timezone.localdate(),
+            assigned=assigned,
+            queue_filters=selectors.QUEUE_FILTERS,
+            **kwargs,
         )
 
 

@@ -11,6 +11,7 @@ from .. import selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ConsultationForm, CouncilPositionsForm
 from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm
+from ..messaging import with_told
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
@@ -24,7 +25,7 @@ DETAILS_FORMS = {
     Step.ORDER: OrderForm,
 }
 ACTION_MESSAGES = {
-    "submit": "Submitted for review. The Home Office has been told.",
+    "submit": "Submitted for review.",
     "approve": "Stage approved. The next stage is open.",
     "revise": "You can now revise this stage and submit it again.",
     "complete": "Stage marked as complete.",
@@ -70,10 +71,12 @@ class StageActionView(StageMixin, View):
         if not workflow.may_ever(getattr(self.stage, action), request.user):
             raise PermissionDenied
         try:
-            workflow_services.stage_transition(stage=self.stage, action=action, by=request.user)
+            stage = workflow_services.stage_transition(
+                stage=self.stage, action=action, by=request.user
+            )
         except workflow.TransitionRefused as refusal:
             return refuse(request, refusal, stage_url(self.stage))
-        messages.success(request, ACTION_MESSAGES[action])
+        messages.success(request, with_told(ACTION_MESSAGES[action], stage))
         return redirect(stage_url(self.stage))
 
 
@@ -121,10 +124,12 @@ class SignOffView(StageMixin, View):
         if not rules.has_perm("proposals.sign_off_submission", request.user, self.proposal):
             raise PermissionDenied
         try:
-            workflow_services.submission_sign_off(stage=self.stage, by=request.user)
+            stage = workflow_services.submission_sign_off(stage=self.stage, by=request.user)
         except workflow.TransitionRefused as refusal:
             return refuse(request, refusal, stage_url(self.stage))
-        messages.success(request, "You have signed off the submission to the Home Secretary.")
+        messages.success(
+            request, with_told("You have signed off the submission to the Home Secretary.", stage)
+        )
         return redirect(stage_url(self.stage))
 
 
