@@ -6,24 +6,15 @@ Each test commits its data (the workers are other processes) and gives its worke
 queue of their own, so nothing else on the same Redis can take their tasks.
 """
 
-import asyncio
-import email
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-import uuid
 from collections import Counter
 from datetime import date, timedelta
-from email.policy import default as default_policy
-from urllib.parse import quote
 
 import pytest
-import redis
-from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.db.models import F
 
 from proposals.management.commands.send_reminders import NOTHING_TO_SEND
@@ -31,7 +22,7 @@ from proposals.models import Notification, ReminderDelivery, Stage, Step
 
 from .factories import ProposalFactory
 from .helpers import ROOT, clean_env, manage
-from .test_embedded_default import free_port
+from .workers import LEASE_SECONDS, WAIT_SECONDS, settle, wait_until
 
 pytestmark = pytest.mark.worker
 # The workers are other processes: they see only committed rows.
@@ -39,162 +30,7 @@ committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCAN_DAY = "2026-11-30"
 DUE = date(2026, 12, 9)  # 7 working days after SCAN_DAY
-# Longer than any worker's start-up, however busy the machine: the test moves a claim past its
-# lease by moving its time back in the database, never by waiting.
-LEASE_SECONDS = 600
-WAIT_SECONDS = 30
 KILLED_SEND_ROUNDS = 10
-
-
-class MailCatcher:
-    """An SMTP handler that keeps what it accepts; it can say "try later" to the first few
-    messages, or hold the next one (the sender is then mid-conversation) until cut off."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages = []
-        self.attempts = 0
-        self.refuse_first = 0
-        self._hold_next = False
-        self.holding = threading.Event()
-        self.cut_off = threading.Event()
-
-    def hold_next(self):
-        """Hold the next message unanswered; `holding` and `cut_off` then tell its story."""
-        with self.lock:
-            self._hold_next = True
-            self.holding = threading.Event()
-            self.cut_off = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.attempts += 1
-            refuse = self.attempts <= self.refuse_first
-            hold, self._hold_next = self._hold_next, False
-            holding, cut_off = self.holding, self.cut_off
-        if refuse:
-            return "451 4.3.0 Try again later"
-        if hold:
-            holding.set()
-            try:
-                await asyncio.sleep(60)
-            except asyncio.CancelledError:  # the client went away before we answered
-                cut_off.set()
-                raise
-            return "451 4.3.0 Held too long"
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        with self.lock:
-            self.messages.append(message)
-        return "250 2.0.0 Message accepted for delivery"
-
-    def received(self) -> list:
-        with self.lock:
-            return list(self.messages)
-
-
-def wait_until(condition, seconds=WAIT_SECONDS, message="condition"):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out waiting for {message}")
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def smtp_server():
-    catcher = MailCatcher()
-    controller = Controller(catcher, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, catcher
-    controller.stop()
-
-
-@pytest.fixture
-def portal_env(smtp_server):
-    """The environment of every portal process in the test: the test database, Redis with a
-    queue of the test's own, the test's SMTP server and quick retries."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("These tests need Redis: set REDIS_URL (make test does).")
-    db = settings.DATABASES["default"]
-    queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    controller, _ = smtp_server
-    env = clean_env(
-        DATABASE_URL=(
-            f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}"
-        ),
-        REDIS_URL=settings.CELERY_BROKER_URL,
-        CELERY_QUEUE=queue,
-        EMAIL_URL=f"smtp://127.0.0.1:{controller.port}",
-        EMAIL_TIMEOUT="10",
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,
-        SITE_URL="https://fire-governance.example.gov.uk",
-        REMINDER_SEND_LEASE_SECONDS=str(LEASE_SECONDS),
-        REMINDER_RETRY_BACKOFF_SECONDS="1",
-        REMINDER_RETRY_BACKOFF_MAX_SECONDS="2",
-    )
-    yield env
-    _forget_queue(queue)
-
-
-def _forget_queue(queue: str) -> None:
-    """Remove the test queue's keys, and any task a killed worker left unacknowledged."""
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for key in client.scan_iter(match=f"*{queue}*"):
-        client.delete(key)
-    for tag, payload in client.hgetall("unacked").items():
-        if queue.encode() in payload:
-            client.hdel("unacked", tag)
-            client.zrem("unacked_index", tag)
-
-
-@pytest.fixture
-def start_worker(portal_env, tmp_path):
-    """Start a Celery worker process (solo pool: one task at a time, in the process itself);
-    every worker started is stopped when the test ends, killed if it will not stop."""
-    workers = []
-
-    def start():
-        log = tmp_path / f"worker-{len(workers)}.log"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                f"--queues={portal_env['CELERY_QUEUE']}",
-                f"--hostname=reminders-{len(workers)}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=portal_env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        workers.append((process, log))
-        return process, log
-
-    def ready(log):
-        wait_until(lambda: " ready." in log.read_text(), message=f"the worker ({log})")
-
-    start.ready = ready
-    yield start
-    for process, _ in workers:
-        if process.poll() is None:
-            process.terminate()
-    for process, _ in workers:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -213,13 +49,6 @@ def due_in_seven_working_days(pcc, count=1):
     proposals = ProposalFactory.create_batch(count, pcc=pcc)
     Stage.objects.filter(proposal__in=proposals, step=Step.BUSINESS_CASE).update(due_date=DUE)
     return proposals
-
-
-def settle(catcher, expected):
-    """Wait for `expected` messages, then a little longer so that a duplicate would show."""
-    wait_until(lambda: len(catcher.received()) >= expected, message=f"{expected} e-mails")
-    time.sleep(1.5)
-    return catcher.received()
 
 
 @committed

@@ -118,7 +118,10 @@ def messages_dispatch(
         for person, notification in zip(people, notifications, strict=True)
         if person.email and timings.get(person.pk) != EmailTiming.OFF
     )
-    transaction.on_commit(partial(_publish_for, audit_event.pk), robust=True)
+    # robust: a broker that is down must not fail a change already committed; the sweep
+    # sends what this could not queue. (A lambda, not a partial: Django logs its __qualname__.)
+    audit_event_id = audit_event.pk
+    transaction.on_commit(lambda: _publish_for(audit_event_id), robust=True)
     return messaging.Told(event, tuple(people))
 
 

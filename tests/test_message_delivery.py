@@ -1,0 +1,125 @@
+"""Hand-off messages on real infrastructure: the change is made by a portal process, a Celery
+worker on Redis e-mails the people told to an SMTP server (aiosmtpd) the test starts, once, even
+when the sweep runs twice; and with the broker down at the moment of a return, the return is
+saved and its messages go out once the broker is back."""
+
+import subprocess
+import sys
+
+import pytest
+
+from proposals.management.commands.send_messages import QUEUED
+from proposals.models import MessageDelivery, Notification, Stage, StageStatus, Step
+
+from .factories import ProposalFactory, complete_business_case, stage_of
+from .helpers import ROOT, free_port, manage
+from .workers import settle
+
+pytestmark = pytest.mark.worker
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+REASONS = "The options appraisal leaves out the single employer model."
+RETURN = """
+from portal.models import User
+from proposals.models import Stage
+from proposals.services.workflow import stage_transition
+
+stage_transition(
+    stage=Stage.objects.get(pk={stage_id}), action="return_to_pcc",
+    by=User.objects.get(pk={reviewer_id}), reason="{reasons}",
+)
+"""
+
+
+def submitted_business_case(pcc, staff):
+    proposal = ProposalFactory(pcc=pcc, created_by=staff)
+    complete_business_case(proposal, staff)
+    stage = stage_of(proposal, Step.BUSINESS_CASE)
+    # Submitted as it was before this test: the submission's own messages are not the point.
+    Stage.objects.filter(pk=stage.pk).update(status=StageStatus.SUBMITTED)
+    return stage
+
+
+def return_stage(stage, reviewer, env):
+    script = RETURN.format(stage_id=stage.pk, reviewer_id=reviewer.pk, reasons=REASONS)
+    result = manage("shell", "-c", script, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def sweep(env) -> str:
+    result = manage("send_messages", env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def returned_mails(messages):
+    return sorted(
+        str(message["To"]) for message in messages if message["Subject"].startswith("Returned")
+    )
+
+
+@committed
+def test_a_return_is_e_mailed_once_to_staff_and_signatory_even_when_the_sweep_runs_twice(
+    essex, essex_staff, essex_signatory, reviewer, smtp_server, start_worker, portal_env
+):
+    stage = submitted_business_case(essex, essex_staff)
+    _, catcher = smtp_server
+    _, log = start_worker()
+    start_worker.ready(log)
+    return_stage(stage, reviewer, portal_env)
+    messages = settle(catcher, 2)
+    assert QUEUED.format(count=0, s="s") in sweep(portal_env)
+    sweep(portal_env)
+    messages = settle(catcher, 2)
+    assert returned_mails(messages) == sorted([essex_staff.email, essex_signatory.email])
+    assert len(messages) == 2
+    message = messages[0]
+    assert message.get_content_type() == "multipart/alternative"
+    assert REASONS in message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"https://fire-governance.example.gov.uk/proposals/{stage.proposal_id}/stages/" in html
+    assert set(MessageDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Notification.objects.filter(user=essex_staff, body__contains=REASONS).count() == 1
+    assert not Notification.objects.filter(user=reviewer).exists()
+
+
+@committed
+def test_with_the_broker_down_a_return_is_saved_and_its_e_mails_go_once_it_is_back(
+    essex, essex_staff, essex_signatory, reviewer, smtp_server, start_worker, portal_env
+):
+    stage = submitted_business_case(essex, essex_staff)
+    _, catcher = smtp_server
+    broker_down = {**portal_env, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    return_stage(stage, reviewer, broker_down)
+    stage.refresh_from_db()
+    assert stage.status == StageStatus.RETURNED
+    assert stage.return_reasons == REASONS
+    assert set(MessageDelivery.objects.values_list("status", flat=True)) == {"pending"}
+    assert Notification.objects.filter(user=essex_signatory, body__contains=REASONS).exists()
+    _, log = start_worker()
+    start_worker.ready(log)
+    # What the 5-minute beat does, as its task, on the worker.
+    call = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "call",
+            "proposals.tasks.sweep_messages",
+            f"--queue={portal_env['CELERY_QUEUE']}",
+        ],
+        cwd=ROOT,
+        env=portal_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert call.returncode == 0, call.stderr
+    messages = settle(catcher, 2)
+    assert returned_mails(messages) == sorted([essex_staff.email, essex_signatory.email])
+    assert len(messages) == 2
+    assert set(MessageDelivery.objects.values_list("status", flat=True)) == {"sent"}

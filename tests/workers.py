@@ -1,0 +1,89 @@
+"""Helpers for the tests that run real Celery workers on Redis against a real SMTP server
+(aiosmtpd); their fixtures (smtp_server, portal_env, start_worker) are in conftest.py."""
+
+import asyncio
+import email
+import threading
+import time
+from email.policy import default as default_policy
+
+import pytest
+import redis
+from django.conf import settings
+
+# Longer than any worker's start-up, however busy the machine: a test moves a claim past its
+# lease by moving its time back in the database, never by waiting.
+LEASE_SECONDS = 600
+WAIT_SECONDS = 30
+
+
+class MailCatcher:
+    """An SMTP handler that keeps what it accepts; it can say "try later" to the first few
+    messages, or hold the next one (the sender is then mid-conversation) until cut off."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages = []
+        self.attempts = 0
+        self.refuse_first = 0
+        self._hold_next = False
+        self.holding = threading.Event()
+        self.cut_off = threading.Event()
+
+    def hold_next(self):
+        """Hold the next message unanswered; `holding` and `cut_off` then tell its story."""
+        with self.lock:
+            self._hold_next = True
+            self.holding = threading.Event()
+            self.cut_off = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.attempts += 1
+            refuse = self.attempts <= self.refuse_first
+            hold, self._hold_next = self._hold_next, False
+            holding, cut_off = self.holding, self.cut_off
+        if refuse:
+            return "451 4.3.0 Try again later"
+        if hold:
+            holding.set()
+            try:
+                await asyncio.sleep(60)
+            except asyncio.CancelledError:  # the client went away before we answered
+                cut_off.set()
+                raise
+            return "451 4.3.0 Held too long"
+        message = email.message_from_bytes(envelope.content, policy=default_policy)
+        with self.lock:
+            self.messages.append(message)
+        return "250 2.0.0 Message accepted for delivery"
+
+    def received(self) -> list:
+        with self.lock:
+            return list(self.messages)
+
+
+def wait_until(condition, seconds=WAIT_SECONDS, message="condition"):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {message}")
+        time.sleep(0.1)
+
+
+def forget_queue(queue: str) -> None:
+    """Remove the test queue's keys, and any task a killed worker left unacknowledged."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    for tag, payload in client.hgetall("unacked").items():
+        if queue.encode() in payload:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+
+
+def settle(catcher, expected):
+    """Wait for `expected` messages, then a little longer so that a duplicate would show."""
+    wait_until(lambda: len(catcher.received()) >= expected, message=f"{expected} e-mails")
+    time.sleep(1.5)
+    return catcher.received()
