@@ -64,7 +64,9 @@ class ProposalAdmin(admin.ModelAdmin):
     list_select_related = ["pcc"]
     search_fields = ["title"]
     filter_horizontal = ["fire_authorities"]
-    readonly_fields = ["status"]
+    # The case officer changes on the proposal's page, through the audited service that tells
+    # the officers (services.workflow.proposal_assign_case_officer).
+    readonly_fields = ["status", "case_officer"]
     inlines = [StageInline]
 
 
@@ -160,6 +162,23 @@ class ReminderDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["stage__proposal", "recipient"]
     raw_id_fields = ["stage", "recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.MessageDelivery)
+class MessageDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: which hand-off e-mails went, to whom and when; the services and the workers
+    write these."""
+
+    list_display = ["event", "recipient", "timing", "status", "created_at", "sent_at", "attempts"]
+    list_filter = ["status", "event", "timing"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "audit_event", "notification"]
 
     def has_add_permission(self, request):
         return False

@@ -12,8 +12,8 @@ from proposals.management.commands.send_messages import QUEUED
 from proposals.models import MessageDelivery, Notification, Stage, StageStatus, Step
 
 from .factories import ProposalFactory, complete_business_case, stage_of
-from .helpers import ROOT, free_port, manage
-from .workers import settle
+from .helpers import ROOT, clean_env, free_port, manage
+from .workers import embedded_worker, mail_files_to, settle, wait_until
 
 pytestmark = pytest.mark.worker
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -123,3 +123,64 @@ def test_with_the_broker_down_a_return_is_saved_and_its_e_mails_go_once_it_is_ba
     assert returned_mails(messages) == sorted([essex_staff.email, essex_signatory.email])
     assert len(messages) == 2
     assert set(MessageDelivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+EMBEDDED_RETURN = """
+from portal.models import User
+from proposals.models import Stage
+from proposals.services.workflow import stage_transition
+
+stage = Stage.objects.filter(
+    status="submitted", step__lte=2, proposal__is_illustrative=True
+).select_related("proposal__pcc").order_by("pk").first()
+stage_transition(
+    stage=stage, action="return_to_pcc", by=User.objects.get(username="reviewer"),
+    reason="Cost the shared control room.",
+)
+print(stage.proposal.pcc.slug)
+"""
+EMBEDDED_RESUBMIT = """
+from portal.models import User
+from proposals.models import Stage
+from proposals.services.workflow import stage_transition
+
+stage = Stage.objects.get(status="returned", return_reasons="Cost the shared control room.")
+staff = User.objects.get(username="staff-{pcc}")
+stage = stage_transition(stage=stage, action="revise", by=staff)
+stage_transition(stage=stage, action="submit", by=staff)
+"""
+COUNT_RETURNED = (
+    "from proposals.models import Notification; "
+    "print(sorted(Notification.objects.filter(title__startswith='Returned')"
+    ".values_list('user__username', flat=True)))"
+)
+
+
+def test_on_the_embedded_default_a_return_and_its_resubmission_each_e_mail_the_next_people(
+    tmp_path,
+):
+    """The issue's "done when", on what `make run` runs (SQLite, the filesystem broker, e-mail
+    files under var/mail, the Procfile's worker and demo data): a reviewer's return reaches
+    the PCC's staff and signatory, and their resubmission reaches the Home Office."""
+    env = clean_env(DJANGO_DEBUG="true", PORTAL_VAR_DIR=str(tmp_path))
+    for command in (["migrate", "--no-input"], ["seed_demo", "--proposals", "18"]):
+        result = manage(*command, env=env)
+        assert result.returncode == 0, result.stderr
+    mail = tmp_path / "mail"
+    with embedded_worker(env, tmp_path / "worker.log"):
+        returned = manage("shell", "--verbosity=0", "-c", EMBEDDED_RETURN, env=env)
+        assert returned.returncode == 0, returned.stderr
+        pcc = returned.stdout.strip()
+        people = [f"signatory-{pcc}@example.com", f"staff-{pcc}@example.com"]
+        wait_until(lambda: mail_files_to(mail, "Returned") == people, message="the returns")
+        script = EMBEDDED_RESUBMIT.format(pcc=pcc)
+        resubmitted = manage("shell", "--verbosity=0", "-c", script, env=env)
+        assert resubmitted.returncode == 0, resubmitted.stderr
+        wait_until(
+            lambda: mail_files_to(mail, "Submitted for review") == ["reviewer@example.com"],
+            message="the resubmission",
+        )
+        assert QUEUED.format(count=0, s="s") in manage("send_messages", env=env).stdout
+    assert mail_files_to(mail, "Returned") == people
+    shown = manage("shell", "--verbosity=0", "-c", COUNT_RETURNED, env=env)
+    assert shown.stdout.strip() == str([f"signatory-{pcc}", f"staff-{pcc}"]), shown.stderr

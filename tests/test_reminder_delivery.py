@@ -22,7 +22,14 @@ from proposals.models import Notification, ReminderDelivery, Stage, Step
 
 from .factories import ProposalFactory
 from .helpers import ROOT, clean_env, manage
-from .workers import LEASE_SECONDS, WAIT_SECONDS, settle, wait_until
+from .workers import (
+    LEASE_SECONDS,
+    WAIT_SECONDS,
+    embedded_worker,
+    mail_files_to,
+    settle,
+    wait_until,
+)
 
 pytestmark = pytest.mark.worker
 # The workers are other processes: they see only committed rows.
@@ -203,7 +210,8 @@ stage_set_due_date(
 """
 COUNT_NOTIFICATIONS = (
     "from proposals.models import Notification; "
-    "print(Notification.objects.filter(user__username='staff-essex').count())"
+    "print(Notification.objects.filter(user__username='staff-essex', "
+    "title__startswith='Due in').count())"
 )
 
 
@@ -216,30 +224,17 @@ def test_on_the_embedded_default_a_stage_due_in_7_working_days_is_reminded_once(
         assert result.returncode == 0, result.stderr
     first = manage("send_reminders", "--date", SCAN_DAY, env=env)
     assert "Queued 2 reminders" in first.stdout, first.stderr
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        mail = tmp_path / "mail"
-        wait_until(lambda: len(list(mail.glob("*.log"))) >= 2, message="two e-mail files")
+    mail = tmp_path / "mail"
+    with embedded_worker(env, tmp_path / "worker.log"):
+        wait_until(
+            lambda: len(mail_files_to(mail, "Due in 7 working days")) >= 2,
+            message="two reminder e-mails",
+        )
         assert NOTHING_TO_SEND in manage("send_reminders", "--date", SCAN_DAY, env=env).stdout
         time.sleep(1.5)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)
-    files = sorted(mail.glob("*.log"))
-    recipients = sorted(
-        line.removeprefix("To: ")
-        for path in files
-        for line in path.read_text().splitlines()
-        if line.startswith("To: ")
-    )
-    assert recipients == ["signatory-essex@example.com", "staff-essex@example.com"]
-    assert "Due in 7 working days" in files[0].read_text()
+    assert mail_files_to(mail, "Due in 7 working days") == [
+        "signatory-essex@example.com",
+        "staff-essex@example.com",
+    ]
     shown = manage("shell", "--verbosity=0", "-c", COUNT_NOTIFICATIONS, env=env)
     assert shown.stdout.strip() == "1", shown.stderr

@@ -3,13 +3,18 @@
 
 import asyncio
 import email
+import subprocess
+import sys
 import threading
 import time
+from contextlib import contextmanager
 from email.policy import default as default_policy
 
 import pytest
 import redis
 from django.conf import settings
+
+from .helpers import ROOT
 
 # Longer than any worker's start-up, however busy the machine: a test moves a claim past its
 # lease by moving its time back in the database, never by waiting.
@@ -87,3 +92,35 @@ def settle(catcher, expected):
     wait_until(lambda: len(catcher.received()) >= expected, message=f"{expected} e-mails")
     time.sleep(1.5)
     return catcher.received()
+
+
+@contextmanager
+def embedded_worker(env: dict, log):
+    """A Celery worker as `make run`'s Procfile starts it (the filesystem broker under
+    PORTAL_VAR_DIR), stopped when the block ends."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def mail_files_to(mail_dir, subject_start: str) -> list[str]:
+    """The recipients of the e-mail files under `mail_dir` whose subject starts so, sorted."""
+    recipients = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for message in path.read_text().split("-" * 79):  # how Django's file backend divides
+            lines = message.splitlines()
+            subject = next((line for line in lines if line.startswith("Subject: ")), "")
+            if subject.removeprefix("Subject: ").startswith(subject_start):
+                recipients += [
+                    line.removeprefix("To: ") for line in lines if line.startswith("To: ")
+                ]
+    return sorted(recipients)
