@@ -3,17 +3,14 @@ worker on Redis e-mails the people told to an SMTP server (aiosmtpd) the test st
 when the sweep runs twice; and with the broker down at the moment of a return, the return is
 saved and its messages go out once the broker is back."""
 
-import subprocess
-import sys
-
 import pytest
 
 from proposals.management.commands.send_messages import QUEUED
 from proposals.models import MessageDelivery, Notification, Stage, StageStatus, Step
 
 from .factories import ProposalFactory, complete_business_case, stage_of
-from .helpers import ROOT, clean_env, free_port, manage
-from .workers import embedded_worker, mail_files_to, settle, wait_until
+from .helpers import clean_env, free_port, manage
+from .workers import celery_call, embedded_worker, mail_files_to, settle, wait_until
 
 pytestmark = pytest.mark.worker
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -100,25 +97,7 @@ def test_with_the_broker_down_a_return_is_saved_and_its_e_mails_go_once_it_is_ba
     _, log = start_worker()
     start_worker.ready(log)
     # What the 5-minute beat does, as its task, on the worker.
-    call = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "call",
-            "proposals.tasks.sweep_messages",
-            f"--queue={portal_env['CELERY_QUEUE']}",
-        ],
-        cwd=ROOT,
-        env=portal_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert call.returncode == 0, call.stderr
+    celery_call("proposals.tasks.sweep_messages", portal_env)
     messages = settle(catcher, 2)
     assert returned_mails(messages) == sorted([essex_staff.email, essex_signatory.email])
     assert len(messages) == 2

@@ -25,6 +25,7 @@ from .helpers import ROOT, clean_env, manage
 from .workers import (
     LEASE_SECONDS,
     WAIT_SECONDS,
+    celery_call,
     embedded_worker,
     mail_files_to,
     settle,
@@ -67,26 +68,7 @@ def test_a_worker_delivers_each_reminder_once_by_smtp_and_a_rerun_sends_nothing(
     _, log = start_worker()
     start_worker.ready(log)
     # First as the 07:00 beat does it: the scan task, run by the worker.
-    call = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "call",
-            "proposals.tasks.scan_reminders",
-            f'--args=["{SCAN_DAY}"]',
-            f"--queue={portal_env['CELERY_QUEUE']}",
-        ],
-        cwd=ROOT,
-        env=portal_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert call.returncode == 0, call.stderr
+    celery_call("proposals.tasks.scan_reminders", portal_env, args=f'["{SCAN_DAY}"]')
     messages = settle(catcher, 2)
     # Then again, as an operator would.
     assert NOTHING_TO_SEND in scan()

@@ -124,3 +124,27 @@ def mail_files_to(mail_dir, subject_start: str) -> list[str]:
                     line.removeprefix("To: ") for line in lines if line.startswith("To: ")
                 ]
     return sorted(recipients)
+
+
+def celery_call(task: str, env: dict, args: str | None = None) -> None:
+    """Queue `task` as the beat does (`celery call`), on the test's own queue."""
+    call = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "call",
+            task,
+            *([f"--args={args}"] if args else []),
+            f"--queue={env['CELERY_QUEUE']}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert call.returncode == 0, call.stderr
