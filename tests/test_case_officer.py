@@ -8,6 +8,7 @@ from django.utils import timezone
 from portal.models import Role
 from proposals.forms.review import CASE_OFFICER_INVALID
 from proposals.models import Stage, StageStatus, Step
+from proposals.views.pages import REVIEWS_PER_PAGE
 
 from .factories import ProposalFactory, UserFactory
 
@@ -92,3 +93,10 @@ def test_the_queue_filters_by_case_officer_and_shows_the_officer(client_for, rev
     assert "Priya Shah" in shown["all"]
     assert "Unassigned" in shown["all"]
     assert client.get(QUEUE).content.decode().count('<tr class="govuk-table__row">') == 4
+
+
+def test_the_queue_keeps_its_filter_from_page_to_page(client_for, reviewer, essex):
+    for number in range(REVIEWS_PER_PAGE + 1):
+        waiting(ProposalFactory(pcc=essex, title=f"Mine {number}", case_officer=reviewer))
+    page = client_for(reviewer).get(f"{QUEUE}?assigned=mine").content.decode()
+    assert 'href="?assigned=mine&amp;page=2"' in page

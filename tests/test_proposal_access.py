@@ -47,6 +47,7 @@ PAGES = {
     "stage-return business-case": REVIEW,
     "due-date business-case": REVIEW,
     "legal-challenge": REVIEW,
+    "case-officer": REVIEW,
     "stage-details consultation": NOBODY_NOW,
     "stage-details decision": NOBODY_NOW,
     "council-positions consultation": NOBODY_NOW,

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -191,6 +193,7 @@ class ReviewQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             stages=queue["stages"],
             today=timezone.localdate(),
             assigned=assigned,
+            assigned_query=urlencode({"assigned": assigned}),
             queue_filters=selectors.QUEUE_FILTERS,
             **kwargs,
         )
