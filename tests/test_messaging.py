@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import Role
-from proposals.forms.notifications import EMAIL_PREFIX
+from proposals.forms.notifications import EMAIL_PREFIX, EMAIL_TIMING_INVALID
 from proposals.models import (
     Comment,
     EmailTiming,
@@ -353,3 +353,18 @@ def test_the_page_says_the_home_office_was_told_only_when_someone_was(
     page = client_for(essex_staff).post(url, follow=True).content.decode()
     assert "Submitted for review." in page
     assert ("The Home Office has been told." in page) is reviewers_exist
+
+
+def test_a_made_up_e_mail_choice_is_refused_by_the_field_and_nothing_is_saved(
+    client_for, essex_staff
+):
+    field = EMAIL_PREFIX + MessageEvent.COMMENT_ADDED
+    response = client_for(essex_staff).post(
+        reverse("preferences"), {"early_reminders": "no", field: "hourly"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count(EMAIL_TIMING_INVALID) == 2  # by the field and in the error summary
+    essex_staff.refresh_from_db()
+    assert essex_staff.early_reminders is True
+    assert not essex_staff.message_preferences.exists()
