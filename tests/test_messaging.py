@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
 from portal.models import Role
 from proposals.forms.notifications import EMAIL_PREFIX, EMAIL_TIMING_INVALID
@@ -368,3 +369,11 @@ def test_a_made_up_e_mail_choice_is_refused_by_the_field_and_nothing_is_saved(
     essex_staff.refresh_from_db()
     assert essex_staff.early_reminders is True
     assert not essex_staff.message_preferences.exists()
+
+
+def test_the_sweep_runs_every_5_minutes_and_the_digest_at_8am_london_time():
+    sweep = PeriodicTask.objects.get(task="proposals.tasks.sweep_messages")
+    assert (sweep.interval.every, sweep.interval.period) == (5, "minutes")
+    digest = PeriodicTask.objects.get(task="proposals.tasks.send_message_digests")
+    assert (digest.crontab.minute, digest.crontab.hour) == ("0", "8")
+    assert str(digest.crontab.timezone) == "Europe/London"

@@ -8,6 +8,7 @@ each person's e-mail preference per kind of message, and two django-celery-beat 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 SWEEP_TASK_NAME = "Send the hand-off messages still unsent"
 DIGEST_TASK_NAME = "Send the daily digests of hand-off messages"
@@ -33,6 +34,17 @@ def schedule(apps, schema_editor):
     PeriodicTask.objects.update_or_create(
         name=DIGEST_TASK_NAME,
         defaults={"task": "proposals.tasks.send_message_digests", "crontab": eight_am},
+    )
+
+
+def group_existing_notifications(apps, schema_editor):
+    """Notifications made before this migration are about a stage: group them by its proposal."""
+    Notification = apps.get_model("proposals", "Notification")
+    Stage = apps.get_model("proposals", "Stage")
+    Notification.objects.filter(stage__isnull=False).update(
+        proposal_id=Subquery(
+            Stage.objects.filter(pk=OuterRef("stage_id")).values("proposal_id")[:1]
+        )
     )
 
 
@@ -252,4 +264,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(schedule, unschedule),
+        migrations.RunPython(group_existing_notifications, migrations.RunPython.noop),
     ]
