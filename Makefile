@@ -31,7 +31,7 @@ install-dev: $(VENV)/.installed-dev
 run: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --proposals 18
 	@echo "Fire governance proposals: sign in at http://127.0.0.1:8000/accounts/login/"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

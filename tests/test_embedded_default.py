@@ -1,6 +1,5 @@
 """With nothing configured, the portal migrates and serves on SQLite and the filesystem broker."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,13 +8,7 @@ import urllib.request
 
 import pytest
 
-from .helpers import ROOT, clean_env, manage
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from .helpers import ROOT, clean_env, free_port, manage
 
 
 def wait_for(url: str, seconds: float = 30) -> tuple[int, str]:

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.validators import RegexValidator
 
+from portal.models import User
+
 from ..models import SI_NUMBER, Assessment, Comment, Decision, StatutoryOrder
 from ..services.workflow import SIGN_OFF_NOT_CONFIRMED
 from .base import GovukForm, ReasonForm, VersionedForm, date_field, govuk_helper, layout_for
@@ -32,6 +34,7 @@ ORDER_DATES_IN_ORDER = (
 )
 SI_NUMBER_INVALID = "Enter the statutory instrument number as the year and number, like 2018/970"
 REPORTED_BEFORE_COMMISSIONED = "The report must be dated on or after the day it was commissioned"
+CASE_OFFICER_INVALID = "Select a Home Office reviewer from the list"
 
 
 class AssessmentForm(VersionedForm):
@@ -179,3 +182,17 @@ class CommentForm(GovukForm):
         # Only reviewers may keep a comment within the Home Office.
         if not self.home_office_choice:
             del self.fields["visibility"]
+
+
+class CaseOfficerForm(GovukForm):
+    submit_label = "Save case officer"
+
+    officer = forms.ModelChoiceField(
+        label="Case officer",
+        help_text="Submissions and Home Office reminders go to them; to every reviewer when "
+        "nobody is chosen.",
+        queryset=User.objects.reviewers(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": CASE_OFFICER_INVALID},
+    )
