@@ -54,9 +54,19 @@ class NoStoreWhenSignedInMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        # /healthz must answer without the database, so it never reads a session (it is never
+        # cached anyway); nor may this turn a page whose user the database could not give
+        # (the 500 page) into a second failure: such a page is kept by nobody either.
+        if request.path != HEALTH_PATH and _signed_in_or_unknown(request):
             add_never_cache_headers(response)
         return response
+
+
+def _signed_in_or_unknown(request) -> bool:
+    try:
+        return request.user.is_authenticated
+    except DatabaseError:
+        return True
 
 
 class RequestIdMiddleware:
