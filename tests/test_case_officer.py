@@ -41,6 +41,8 @@ def test_a_reviewer_assigns_another_reviewer_and_the_history_and_page_show_it(
     assert essex_proposal.case_officer == colleague
     event = essex_proposal.audit_events.get(action="proposal.case_officer")
     assert (event.actor, event.after) == (reviewer, {"case_officer": "Priya Shah"})
+    assert "Case officer changed" in page  # the history, in words
+    assert "proposal.case_officer" not in page
 
 
 def test_taking_a_case_yourself_tells_nobody_and_the_page_does_not_pretend(
