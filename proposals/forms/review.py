@@ -35,6 +35,10 @@ ORDER_DATES_IN_ORDER = (
 SI_NUMBER_INVALID = "Enter the statutory instrument number as the year and number, like 2018/970"
 REPORTED_BEFORE_COMMISSIONED = "The report must be dated on or after the day it was commissioned"
 CASE_OFFICER_INVALID = "Select a Home Office reviewer from the list"
+INTENT_UNCLEAR = (
+    "The page did not say whether to flag or clear the legal challenge: open it again from "
+    "the proposal's page"
+)
 
 
 class AssessmentForm(VersionedForm):
@@ -109,7 +113,18 @@ class LegalChallengeForm(ReasonForm):
     same button is refused rather than undoing the first."""
 
     FLAG, LIFT = "flag", "lift"
-    intended = forms.ChoiceField(choices=[(FLAG, FLAG), (LIFT, LIFT)], widget=forms.HiddenInput)
+    intended = forms.ChoiceField(
+        choices=[(FLAG, FLAG), (LIFT, LIFT)],
+        widget=forms.HiddenInput,
+        error_messages={"required": INTENT_UNCLEAR, "invalid_choice": INTENT_UNCLEAR},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field has nowhere beside it to show an error: say it in the error summary.
+        if "intended" in self.errors:
+            self.add_error(None, self.errors.pop("intended"))
+        return cleaned
 
     @property
     def under_challenge(self) -> bool:
