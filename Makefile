@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := portal.settings
 
-.PHONY: run reminders test bench lint install install-dev
+.PHONY: run reminders messages test bench lint install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,10 @@ install-dev: $(VENV)/.installed-dev
 ## web + Celery worker + Celery beat, with demo data, at http://127.0.0.1:8000
 # Debug on (and so its development secret key) for the embedded default only: with nothing
 # set, manage.py stays in production mode and refuses to start without DJANGO_SECRET_KEY.
-run reminders: export DJANGO_DEBUG ?= true
+run reminders messages: export DJANGO_DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --proposals 18
 	@echo "Fire governance proposals: sign in at http://127.0.0.1:8000/accounts/login/"
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
@@ -42,6 +42,11 @@ run: install
 ## terminal); ARGS="--date 2026-11-30 --dry-run" passes options to manage.py send_reminders.
 reminders: install
 	$(BIN)/python manage.py send_reminders $(ARGS)
+
+## make messages: queue the hand-off messages still unsent, now (ARGS=--digests: the daily
+## digests too), on make run's embedded default, from a second terminal.
+messages: install
+	$(BIN)/python manage.py send_messages $(ARGS)
 
 ## make test: the whole suite against PostgreSQL and Redis (DATABASE_URL / REDIS_URL).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres

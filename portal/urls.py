@@ -38,6 +38,11 @@ urlpatterns = [
     path("request-too-large", views.request_too_large, name="request-too-large"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path(
+        "notifications/<int:pk>/",
+        notifications.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
+    path(
         "notifications/<int:pk>/read/",
         notifications.NotificationReadView.as_view(),
         name="notification-read",

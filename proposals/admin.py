@@ -105,6 +105,8 @@ class ProposalAdmin(ReadOnlyAdmin):
     list_filter = ["pcc", "governance_model", "status", "is_illustrative"]
     list_select_related = ["pcc"]
     search_fields = ["title"]
+    # The case officer changes on the proposal's page, through the audited service that tells
+    # the officers (services.workflow.proposal_assign_case_officer).
     inlines = [StageInline]
 
 
@@ -173,6 +175,15 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["stage", "kind", "due_date", "recipient", "status", "sent_at", "attempts"]
     list_filter = ["status", "kind"]
     list_select_related = ["stage__proposal", "recipient"]
+
+
+@admin.register(models.MessageDelivery)
+class MessageDeliveryAdmin(ReadOnlyAdmin):
+    """Which hand-off e-mails went, to whom and when; the services and the workers write these."""
+
+    list_display = ["event", "recipient", "timing", "status", "created_at", "sent_at", "attempts"]
+    list_filter = ["status", "event", "timing"]
+    list_select_related = ["recipient"]
 
 
 @admin.register(models.Notification)

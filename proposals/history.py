@@ -22,6 +22,7 @@ EVENT_TITLES = {
     "proposal.reject": "Proposal rejected by the Home Secretary",
     "proposal.transfer": "Fire governance transferred",
     "proposal.legal_challenge": "Legal challenge flag changed",
+    "proposal.case_officer": "Case officer changed",
     "stage.open": "{stage} opened",
     "stage.skip": "{stage} skipped",
     "stage.submit": "{stage} submitted for review",

@@ -38,10 +38,13 @@ date starts a fresh series; the old series stops because its rows no longer matc
 A review series is keyed on its target date, so a resubmission starts a fresh one.
 
 **Who.** For the PCC's steps (business case, consultation, submission) the PCC's staff and
-signatory (`User.objects.for_pcc`); overdue reminders go to the Home Office reviewers as well.
+signatory (`User.objects.for_pcc`); overdue reminders go to the Home Office as well.
 The Home Office records the independent assessment, the decision and the order, so for those
-steps every reminder goes to the reviewers (`User.objects.reviewers()`) and none to the PCC,
-who cannot act on them. Review reminders go to the reviewers. A person who has switched off
+steps every reminder goes to the Home Office and none to the PCC, who cannot act on them.
+Review reminders go to the Home Office. "The Home Office" is the proposal's case officer when
+it has one who is an active reviewer, and every reviewer (`User.objects.reviewers()`)
+otherwise (`home_office_ids`); the hand-off messages of proposals/messaging.py use the same
+rule. A person who has switched off
 early reminders (the preferences page) gets no "before" or "due today" reminder; overdue and
 review reminders always go.
 
@@ -69,7 +72,7 @@ import holidays
 from django.conf import settings
 from django.utils import formats, timezone
 
-from portal.models import PCC_ROLES, Role
+from portal.models import PCC_ROLES, Role, User
 
 from .models import ProposalStatus, StageStatus, Step
 from .models.choices import OPEN_STAGE_STATUSES
@@ -258,6 +261,13 @@ def audiences(*, step: int, kind: str) -> tuple[str, ...]:
     return (PCC_PEOPLE, REVIEWERS)
 
 
+def home_office_ids(*, reviewer_ids, case_officer_id) -> list:
+    """Which of the active reviewers (`reviewer_ids`) hear for the Home Office about a proposal:
+    its case officer when they are among them, else all of them."""
+    reviewer_ids = list(reviewer_ids)
+    return [case_officer_id] if case_officer_id in reviewer_ids else reviewer_ids
+
+
 def wants(*, early_reminders: bool, kind: str) -> bool:
     """Whether a person with this preference gets a reminder of `kind`."""
     return early_reminders or not is_early(kind)
@@ -270,7 +280,11 @@ def is_recipient(*, user, stage, kind: str) -> bool:
     audience = audience_of(user.role)
     if audience not in audiences(step=stage.step, kind=kind):
         return False
-    return audience == REVIEWERS or user.pcc_id == stage.proposal.pcc_id
+    if audience == REVIEWERS:
+        reviewer_ids = User.objects.reviewers().values_list("pk", flat=True)
+        officer_id = stage.proposal.case_officer_id
+        return user.pk in home_office_ids(reviewer_ids=reviewer_ids, case_officer_id=officer_id)
+    return user.pcc_id == stage.proposal.pcc_id
 
 
 # --- 4. Should a recorded reminder still go? ----------------------------------------------------

@@ -113,15 +113,28 @@ def submission_package(*, proposal: Proposal) -> SubmissionPackage:
     )
 
 
-def review_queue(*, user) -> QuerySet:
-    """Submitted PCC stages waiting for a Home Office decision, oldest first."""
-    return (
-        Stage.objects.filter(
-            status=StageStatus.SUBMITTED,
-            proposal__in=Proposal.objects.visible_to(user).active(),
-        )
-        .select_related("proposal__pcc")
-        .order_by("submitted_at", "pk")
+#: The review queue's filters by case officer: (value in the URL, label).
+QUEUE_ALL, QUEUE_MINE, QUEUE_UNASSIGNED = "all", "mine", "unassigned"
+QUEUE_FILTERS = (
+    (QUEUE_MINE, "Assigned to me"),
+    (QUEUE_UNASSIGNED, "Unassigned"),
+    (QUEUE_ALL, "All"),
+)
+
+
+def review_queue(*, user, assigned: str = QUEUE_ALL) -> QuerySet:
+    """Submitted PCC stages waiting for a Home Office decision, oldest first: all of them, those
+    whose proposal has `user` as case officer ("mine"), or those with none ("unassigned")."""
+    stages = Stage.objects.filter(
+        status=StageStatus.SUBMITTED,
+        proposal__in=Proposal.objects.visible_to(user).active(),
+    )
+    if assigned == QUEUE_MINE:
+        stages = stages.filter(proposal__case_officer=user)
+    elif assigned == QUEUE_UNASSIGNED:
+        stages = stages.filter(proposal__case_officer__isnull=True)
+    return stages.select_related("proposal__pcc", "proposal__case_officer").order_by(
+        "submitted_at", "pk"
     )
 
 

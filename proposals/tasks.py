@@ -8,6 +8,11 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from .services.accounts import account_notice_send
+from .services.messages import (
+    message_delivery_send,
+    message_digests_send,
+    messages_enqueue_unfinished,
+)
 from .services.notifications import is_transient
 from .services.reminders import (
     reminder_delivery_send,
@@ -47,31 +52,59 @@ def requeue_reminders() -> int:
     return len(reminders_enqueue_unfinished())
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    # Killed well within the lease, so a send still running is never claimed a second time.
-    time_limit=max(1, settings.REMINDER_SEND_LEASE_SECONDS // 2),
-)
-def send_reminder(self, delivery_id: int) -> str:
-    """Send one reminder; after a transient failure (mail server or database unavailable),
-    retry with exponential backoff. A reminder still unsent after the last retry is queued
-    again by the next re-queue (every 5 minutes)."""
+def _send_or_retry(task, send, delivery_id: int) -> str:
+    """Run one send; after a transient failure (mail server or database unavailable), retry
+    with exponential backoff. One still unsent after the last retry is queued again later."""
     try:
-        return reminder_delivery_send(delivery_id=delivery_id)
+        return send(delivery_id=delivery_id)
     except Exception as error:
         if not is_transient(error):
             raise
-        raise self.retry(
+        raise task.retry(
             exc=error,
             max_retries=settings.REMINDER_SEND_MAX_RETRIES,
             countdown=get_exponential_backoff_interval(
                 factor=settings.REMINDER_RETRY_BACKOFF_SECONDS,
-                retries=self.request.retries,
+                retries=task.request.retries,
                 maximum=settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS,
                 full_jitter=True,
             ),
         ) from error
+
+
+#: Sends are killed well within the lease, so a send still running is never claimed twice.
+SEND_TIME_LIMIT = max(1, settings.REMINDER_SEND_LEASE_SECONDS // 2)
+
+
+@shared_task(bind=True, acks_late=True, time_limit=SEND_TIME_LIMIT)
+def send_reminder(self, delivery_id: int) -> str:
+    """Send one reminder (retried; the re-queue, every 5 minutes, queues it again if it gives
+    up)."""
+    return _send_or_retry(self, reminder_delivery_send, delivery_id)
+
+
+@shared_task(bind=True, acks_late=True, time_limit=SEND_TIME_LIMIT)
+def send_message(self, delivery_id: int) -> str:
+    """Send one hand-off message's e-mail (retried; the sweep queues it again if it gives up)."""
+    return _send_or_retry(self, message_delivery_send, delivery_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def sweep_messages() -> int:
+    """Every few minutes (beat): queue the hand-off e-mails still unsent, such as those
+    written while the broker was down."""
+    return len(messages_enqueue_unfinished())
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def send_message_digests() -> int:
+    """Daily at 08:00 Europe/London (beat): each person's digest of the day's messages, once."""
+    return message_digests_send()
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)

@@ -1,6 +1,14 @@
-"""Shared fixtures: the reference data comes from migrations; people come from factories."""
+"""Shared fixtures: the reference data comes from migrations; people come from factories; real
+workers, Redis queues and an SMTP server for the delivery tests (helpers in workers.py)."""
+
+import subprocess
+import sys
+import uuid
+from urllib.parse import quote
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.test import Client
 
 from portal.celery import app as celery_app
@@ -8,6 +16,8 @@ from portal.models import Role
 from proposals.models import Pcc
 
 from .factories import ProposalFactory, UserFactory
+from .helpers import ROOT, clean_env, free_port
+from .workers import LEASE_SECONDS, MailCatcher, forget_queue, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +106,103 @@ def celery_eager():
     yield
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The portal's own Redis cache configuration, under a key prefix of this test's."""
+    import portal.settings as configured
+
+    settings.CACHES = {
+        "default": {**configured.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
+    from django.core.cache import cache
+
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def smtp_server():
+    catcher = MailCatcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, catcher
+    controller.stop()
+
+
+@pytest.fixture
+def portal_env(smtp_server):
+    """The environment of every portal process in the test: the test database, Redis with a
+    queue of the test's own, the test's SMTP server and quick retries."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("These tests need Redis: set REDIS_URL (make test does).")
+    db = settings.DATABASES["default"]
+    queue = f"worker-test-{uuid.uuid4().hex[:12]}"
+    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    controller, _ = smtp_server
+    env = clean_env(
+        DATABASE_URL=(
+            f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}"
+        ),
+        REDIS_URL=settings.CELERY_BROKER_URL,
+        CELERY_QUEUE=queue,
+        EMAIL_URL=f"smtp://127.0.0.1:{controller.port}",
+        EMAIL_TIMEOUT="10",
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
+        SITE_URL="https://fire-governance.example.gov.uk",
+        REMINDER_SEND_LEASE_SECONDS=str(LEASE_SECONDS),
+        REMINDER_RETRY_BACKOFF_SECONDS="1",
+        REMINDER_RETRY_BACKOFF_MAX_SECONDS="2",
+    )
+    yield env
+    forget_queue(queue)
+
+
+@pytest.fixture
+def start_worker(portal_env, tmp_path):
+    """Start a Celery worker process (solo pool: one task at a time, in the process itself);
+    every worker started is stopped when the test ends, killed if it will not stop."""
+    workers = []
+
+    def start():
+        log = tmp_path / f"worker-{len(workers)}.log"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                f"--queues={portal_env['CELERY_QUEUE']}",
+                f"--hostname=reminders-{len(workers)}-{uuid.uuid4().hex[:6]}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=portal_env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        workers.append((process, log))
+        return process, log
+
+    def ready(log):
+        wait_until(lambda: " ready." in log.read_text(), message=f"the worker ({log})")
+
+    start.ready = ready
+    yield start
+    for process, _ in workers:
+        if process.poll() is None:
+            process.terminate()
+    for process, _ in workers:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

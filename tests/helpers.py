@@ -1,6 +1,7 @@
 """Running the portal as a separate process, the way an operator would."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,9 @@ def manage(*args, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
         timeout=timeout,
         check=False,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

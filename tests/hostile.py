@@ -31,6 +31,8 @@ from proposals.models import (
     Decision,
     Document,
     DutyEvidence,
+    MessageDelivery,
+    MessagePreference,
     Notification,
     Payment,
     Proposal,
@@ -228,6 +230,8 @@ WRITABLE = [
     Allocation,
     Payment,
     Notification,
+    MessageDelivery,
+    MessagePreference,
     AuditEvent,
 ]
 

@@ -1,7 +1,6 @@
 """With nothing configured, the portal migrates and serves on SQLite and the filesystem broker."""
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -10,15 +9,9 @@ import urllib.request
 
 import pytest
 
-from .helpers import ROOT, clean_env, manage
+from .helpers import ROOT, clean_env, free_port, manage
 
 MAKE_ENV_PREFIXES = ("MAKE", "MFLAGS")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float = 30) -> tuple[int, str]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.models import Role
 from proposals.forms.base import (
     DATE_INCOMPLETE,
     DATE_NOT_REAL,
@@ -24,7 +25,9 @@ from proposals.forms.base import (
 )
 from proposals.forms.drafting import END_BEFORE_START, POSITION_REQUIRED
 from proposals.forms.review import (
+    CASE_OFFICER_INVALID,
     DUE_DATE_REQUIRED,
+    INTENT_UNCLEAR,
     ORDER_DATES_IN_ORDER,
     REPORTED_BEFORE_COMMISSIONED,
 )
@@ -52,7 +55,7 @@ from proposals.services.workflow import proposal_transition
 from proposals.views.exports import FORMULA_STARTS
 from proposals.views.stage import ACTION_MESSAGES, VERSION_UNREADABLE
 
-from .factories import ProposalFactory, stage_of
+from .factories import ProposalFactory, UserFactory, stage_of
 from .hostile import (
     HOSTILE,
     NULL_CHARACTERS,
@@ -554,6 +557,50 @@ def test_a_legal_challenge_needs_real_reasons(home_office, proposal, reason):
             assert proposal.under_legal_challenge
         else:
             assert_refused(response, before, kept=[reason])
+
+
+@pytest.mark.parametrize("intended", [None, "", "toggle", "flag "], ids=repr)
+def test_a_legal_challenge_post_that_does_not_say_flag_or_lift_is_refused_in_words(
+    home_office, proposal, intended
+):
+    post = {"reason": "Claim filed at the High Court"}
+    if intended is not None:
+        post["intended"] = intended
+    before = snapshot()
+    response = home_office.post(url("legal-challenge", proposal), post)
+    assert_refused(response, before, kept=[post["reason"]], expected=INTENT_UNCLEAR)
+
+
+# --- Case officer ----------------------------------------------------------------------------
+
+
+@HOSTILE
+@given(data=st.data())
+def test_the_case_officer_is_an_active_reviewer_or_nobody(home_office, reviewer, proposal, data):
+    with rolled_back():
+        colleague = UserFactory(role=Role.REVIEWER)
+        not_reviewers = [
+            UserFactory(role=Role.PCC_STAFF, pcc=proposal.pcc),
+            UserFactory(role=Role.FUNDING_ADMIN),
+            UserFactory(role=Role.REVIEWER, is_active=False),
+        ]
+        people = {person.pk: person for person in (reviewer, colleague, *not_reviewers)}
+        officer = data.draw(
+            st.one_of(st.sampled_from([str(pk) for pk in people]), junk, hostile_text)
+        )
+        try:
+            chosen = people.get(int(officer))  # as the field reads an id
+        except ValueError:
+            chosen = None
+        before = snapshot()
+        response = home_office.post(url("case-officer", proposal), {"officer": officer})
+        if officer == "" or chosen in (reviewer, colleague):
+            assert response.status_code == 302
+            proposal.refresh_from_db()
+            assert proposal.case_officer == chosen
+        else:
+            invalid = NULL_CHARACTERS if "\x00" in officer else CASE_OFFICER_INVALID
+            assert_refused(response, before, expected=invalid)
 
 
 # --- Comments --------------------------------------------------------------------------------

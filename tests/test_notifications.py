@@ -14,7 +14,7 @@ from proposals.views.notifications import (
     PREFERENCES_SAVED,
 )
 
-from .factories import NotificationFactory
+from .factories import NotificationFactory, ProposalFactory
 from .test_access import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +173,64 @@ def test_preferences_need_an_answer(client_for, essex_staff):
     assert page.count(EARLY_REMINDERS_REQUIRED) == 2
     essex_staff.refresh_from_db()
     assert essex_staff.early_reminders is True
+
+
+# --- Grouped by proposal, opened from the list, counted in the header ------------------------
+
+
+def test_the_list_groups_notifications_by_proposal(client_for, essex_staff, essex):
+    first = ProposalFactory(pcc=essex, title="Essex governance")
+    second = ProposalFactory(pcc=essex, title="Essex single employer")
+    for proposal in (first, second, first):
+        NotificationFactory(user=essex_staff, proposal=proposal, title=f"About {proposal.title}")
+    page = client_for(essex_staff).get(NOTIFICATIONS).content.decode()
+    captions = re.findall(r'govuk-table__caption--m">([^<]+)<', page)
+    assert [caption.strip() for caption in captions] == [first.title, second.title]
+    grouped = page.split(second.title)[0]
+    assert grouped.count(f">About {first.title}</a>") == 2
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_stage(
+    client_for, essex_staff, essex_proposal
+):
+    stage_page = reverse(
+        "proposals:stage", kwargs={"pk": essex_proposal.pk, "step": "business-case"}
+    )
+    notification = NotificationFactory(user=essex_staff, link=stage_page)
+    client = client_for(essex_staff)
+    listing = client.get(NOTIFICATIONS).content.decode()
+    open_url = reverse("notification-open", kwargs={"pk": notification.pk})
+    assert f'href="{open_url}"' in listing
+    response = client.get(open_url)
+    assert response.status_code == 302
+    assert response["Location"] == stage_page
+    notification.refresh_from_db()
+    assert notification.is_read
+
+
+def test_nobody_opens_anyone_elses_notification(client_for, essex_staff, sussex_staff):
+    notification = NotificationFactory(user=essex_staff)
+    response = client_for(sussex_staff).get(
+        reverse("notification-open", kwargs={"pk": notification.pk})
+    )
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert not notification.is_read
+
+
+def test_the_header_count_costs_the_same_queries_however_many_are_unread(
+    client_for, reviewer, django_assert_max_num_queries
+):
+    client = client_for(reviewer)
+    page = reverse("proposals:duties-list")
+    NotificationFactory(user=reviewer)
+    with django_assert_max_num_queries(50) as one:
+        first = client.get(page).content.decode()
+    NotificationFactory.create_batch(49, user=reviewer)
+    with django_assert_max_num_queries(50) as fifty:
+        second = client.get(page).content.decode()
+    assert "1 unread" in first
+    assert "50 unread" in second
+    assert len(fifty) == len(one)
+    counted = [query for query in fifty if "proposals_notification" in query["sql"]]
+    assert len(counted) == 1

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import uuid
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -294,20 +293,6 @@ def test_pcc_home_lists_the_users_unread_notifications(client_for, essex_staff, 
     assert "Your unread notifications" in page
     assert "Business case due in 7 working days" in page
     assert "Someone else&#x27;s reminder" not in page
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The portal's own Redis cache configuration, under a key prefix of this test's."""
-    import portal.settings as configured
-
-    settings.CACHES = {
-        "default": {**configured.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
-    }
-    from django.core.cache import cache
-
-    yield cache
-    cache.clear()
 
 
 def test_dashboards_are_cached_in_redis_as_json_and_read_back(

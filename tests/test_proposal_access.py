@@ -51,6 +51,7 @@ PAGES = {
     "due-date business-case": REVIEW,
     "legal-challenge": REVIEW,
     "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
+    "case-officer": REVIEW,
     "stage-details consultation": PCC_LOCKED,
     "stage-details decision": HOME_OFFICE_LOCKED,
     "council-positions consultation": PCC_LOCKED,

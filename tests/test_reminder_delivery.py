@@ -6,24 +6,15 @@ Each test commits its data (the workers are other processes) and gives its worke
 queue of their own, so nothing else on the same Redis can take their tasks.
 """
 
-import asyncio
-import email
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-import uuid
 from collections import Counter
 from datetime import date, timedelta
-from email.policy import default as default_policy
-from urllib.parse import quote
 
 import pytest
-import redis
-from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.db.models import F
 
 from proposals.management.commands.send_reminders import NOTHING_TO_SEND
@@ -31,7 +22,15 @@ from proposals.models import Notification, ReminderDelivery, Stage, Step
 
 from .factories import ProposalFactory
 from .helpers import ROOT, clean_env, manage
-from .test_embedded_default import free_port
+from .workers import (
+    LEASE_SECONDS,
+    WAIT_SECONDS,
+    celery_call,
+    embedded_worker,
+    mail_files_to,
+    settle,
+    wait_until,
+)
 
 pytestmark = pytest.mark.worker
 # The workers are other processes: they see only committed rows.
@@ -39,162 +38,7 @@ committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCAN_DAY = "2026-11-30"
 DUE = date(2026, 12, 9)  # 7 working days after SCAN_DAY
-# Longer than any worker's start-up, however busy the machine: the test moves a claim past its
-# lease by moving its time back in the database, never by waiting.
-LEASE_SECONDS = 600
-WAIT_SECONDS = 30
 KILLED_SEND_ROUNDS = 10
-
-
-class MailCatcher:
-    """An SMTP handler that keeps what it accepts; it can say "try later" to the first few
-    messages, or hold the next one (the sender is then mid-conversation) until cut off."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages = []
-        self.attempts = 0
-        self.refuse_first = 0
-        self._hold_next = False
-        self.holding = threading.Event()
-        self.cut_off = threading.Event()
-
-    def hold_next(self):
-        """Hold the next message unanswered; `holding` and `cut_off` then tell its story."""
-        with self.lock:
-            self._hold_next = True
-            self.holding = threading.Event()
-            self.cut_off = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.attempts += 1
-            refuse = self.attempts <= self.refuse_first
-            hold, self._hold_next = self._hold_next, False
-            holding, cut_off = self.holding, self.cut_off
-        if refuse:
-            return "451 4.3.0 Try again later"
-        if hold:
-            holding.set()
-            try:
-                await asyncio.sleep(60)
-            except asyncio.CancelledError:  # the client went away before we answered
-                cut_off.set()
-                raise
-            return "451 4.3.0 Held too long"
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        with self.lock:
-            self.messages.append(message)
-        return "250 2.0.0 Message accepted for delivery"
-
-    def received(self) -> list:
-        with self.lock:
-            return list(self.messages)
-
-
-def wait_until(condition, seconds=WAIT_SECONDS, message="condition"):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out waiting for {message}")
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def smtp_server():
-    catcher = MailCatcher()
-    controller = Controller(catcher, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, catcher
-    controller.stop()
-
-
-@pytest.fixture
-def portal_env(smtp_server):
-    """The environment of every portal process in the test: the test database, Redis with a
-    queue of the test's own, the test's SMTP server and quick retries."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("These tests need Redis: set REDIS_URL (make test does).")
-    db = settings.DATABASES["default"]
-    queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    controller, _ = smtp_server
-    env = clean_env(
-        DATABASE_URL=(
-            f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}"
-        ),
-        REDIS_URL=settings.CELERY_BROKER_URL,
-        CELERY_QUEUE=queue,
-        EMAIL_URL=f"smtp://127.0.0.1:{controller.port}",
-        EMAIL_TIMEOUT="10",
-        DJANGO_SECRET_KEY=settings.SECRET_KEY,
-        SITE_URL="https://fire-governance.example.gov.uk",
-        REMINDER_SEND_LEASE_SECONDS=str(LEASE_SECONDS),
-        REMINDER_RETRY_BACKOFF_SECONDS="1",
-        REMINDER_RETRY_BACKOFF_MAX_SECONDS="2",
-    )
-    yield env
-    _forget_queue(queue)
-
-
-def _forget_queue(queue: str) -> None:
-    """Remove the test queue's keys, and any task a killed worker left unacknowledged."""
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for key in client.scan_iter(match=f"*{queue}*"):
-        client.delete(key)
-    for tag, payload in client.hgetall("unacked").items():
-        if queue.encode() in payload:
-            client.hdel("unacked", tag)
-            client.zrem("unacked_index", tag)
-
-
-@pytest.fixture
-def start_worker(portal_env, tmp_path):
-    """Start a Celery worker process (solo pool: one task at a time, in the process itself);
-    every worker started is stopped when the test ends, killed if it will not stop."""
-    workers = []
-
-    def start():
-        log = tmp_path / f"worker-{len(workers)}.log"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                f"--queues={portal_env['CELERY_QUEUE']}",
-                f"--hostname=reminders-{len(workers)}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=ROOT,
-            env=portal_env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        workers.append((process, log))
-        return process, log
-
-    def ready(log):
-        wait_until(lambda: " ready." in log.read_text(), message=f"the worker ({log})")
-
-    start.ready = ready
-    yield start
-    for process, _ in workers:
-        if process.poll() is None:
-            process.terminate()
-    for process, _ in workers:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -215,13 +59,6 @@ def due_in_seven_working_days(pcc, count=1):
     return proposals
 
 
-def settle(catcher, expected):
-    """Wait for `expected` messages, then a little longer so that a duplicate would show."""
-    wait_until(lambda: len(catcher.received()) >= expected, message=f"{expected} e-mails")
-    time.sleep(1.5)
-    return catcher.received()
-
-
 @committed
 def test_a_worker_delivers_each_reminder_once_by_smtp_and_a_rerun_sends_nothing(
     essex, essex_staff, essex_signatory, reviewer, smtp_server, start_worker, scan, portal_env
@@ -231,26 +68,7 @@ def test_a_worker_delivers_each_reminder_once_by_smtp_and_a_rerun_sends_nothing(
     _, log = start_worker()
     start_worker.ready(log)
     # First as the 07:00 beat does it: the scan task, run by the worker.
-    call = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "call",
-            "proposals.tasks.scan_reminders",
-            f'--args=["{SCAN_DAY}"]',
-            f"--queue={portal_env['CELERY_QUEUE']}",
-        ],
-        cwd=ROOT,
-        env=portal_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert call.returncode == 0, call.stderr
+    celery_call("proposals.tasks.scan_reminders", portal_env, args=f'["{SCAN_DAY}"]')
     messages = settle(catcher, 2)
     # Then again, as an operator would.
     assert NOTHING_TO_SEND in scan()
@@ -375,7 +193,8 @@ stage_set_due_date(
 """
 COUNT_NOTIFICATIONS = (
     "from proposals.models import Notification; "
-    "print(Notification.objects.filter(user__username='staff-essex').count())"
+    "print(Notification.objects.filter(user__username='staff-essex', "
+    "title__startswith='Due in').count())"
 )
 
 
@@ -388,30 +207,17 @@ def test_on_the_embedded_default_a_stage_due_in_7_working_days_is_reminded_once(
         assert result.returncode == 0, result.stderr
     first = manage("send_reminders", "--date", SCAN_DAY, env=env)
     assert "Queued 2 reminders" in first.stdout, first.stderr
-    log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        mail = tmp_path / "mail"
-        wait_until(lambda: len(list(mail.glob("*.log"))) >= 2, message="two e-mail files")
+    mail = tmp_path / "mail"
+    with embedded_worker(env, tmp_path / "worker.log"):
+        wait_until(
+            lambda: len(mail_files_to(mail, "Due in 7 working days")) >= 2,
+            message="two reminder e-mails",
+        )
         assert NOTHING_TO_SEND in manage("send_reminders", "--date", SCAN_DAY, env=env).stdout
         time.sleep(1.5)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)
-    files = sorted(mail.glob("*.log"))
-    recipients = sorted(
-        line.removeprefix("To: ")
-        for path in files
-        for line in path.read_text().splitlines()
-        if line.startswith("To: ")
-    )
-    assert recipients == ["signatory-essex@example.com", "staff-essex@example.com"]
-    assert "Due in 7 working days" in files[0].read_text()
+    assert mail_files_to(mail, "Due in 7 working days") == [
+        "signatory-essex@example.com",
+        "staff-essex@example.com",
+    ]
     shown = manage("shell", "--verbosity=0", "-c", COUNT_NOTIFICATIONS, env=env)
     assert shown.stdout.strip() == "1", shown.stderr

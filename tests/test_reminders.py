@@ -314,6 +314,31 @@ def test_stages_waiting_longer_than_the_review_target_remind_the_reviewers(
     assert "has waited 11 working days for review" in message.body
 
 
+def test_home_office_and_review_reminders_go_to_the_case_officer_alone(scan, proposal, people):
+    officer = UserFactory(role=Role.REVIEWER)
+    Proposal.objects.filter(pk=proposal.pk).update(case_officer=officer)
+    set_stage(proposal, Step.BUSINESS_CASE, status=StageStatus.APPROVED)
+    set_stage(proposal, Step.DECISION, status=StageStatus.IN_PROGRESS, due_date=DUE)
+    other = ProposalFactory(pcc=proposal.pcc, case_officer=officer)
+    set_stage(
+        other,
+        status=StageStatus.SUBMITTED,
+        submitted_at=datetime(2026, 11, 13, 10, 0, tzinfo=LONDON),
+    )
+    scan(date(2026, 11, 30))
+    assert sorted(kind for _, kind in kinds(officer)) == ["before_7", "review_1"]
+    assert kinds(people["reviewer"]) == []
+
+
+def test_a_case_officer_who_left_hands_the_reminders_back_to_every_reviewer(scan, proposal, people):
+    officer = UserFactory(role=Role.REVIEWER, is_active=False)
+    Proposal.objects.filter(pk=proposal.pk).update(case_officer=officer)
+    set_stage(proposal, Step.BUSINESS_CASE, status=StageStatus.APPROVED)
+    set_stage(proposal, Step.DECISION, status=StageStatus.IN_PROGRESS, due_date=DUE)
+    scan(date(2026, 11, 30))
+    assert kinds(people["reviewer"]) == [(date(2026, 11, 30), "before_7")]
+
+
 def test_offsets_and_the_review_target_are_settings(scan, proposal, essex, people, settings):
     settings.REMINDER_DAYS_BEFORE = [3]
     settings.REMINDER_REVIEW_TARGET_WORKING_DAYS = 2

@@ -6,8 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import Role, User
+from proposals import workflow
 from proposals.models import AuditEvent, Proposal, ProposalStatus, Stage, StageStatus, Step
 from proposals.services.demo import DEFAULT_DEMO_PASSWORD, DEMO_PASSWORD_REQUIRED
 
@@ -133,3 +136,44 @@ def test_asking_for_more_synthetic_proposals_adds_only_the_difference(seed):
     output = seed("--proposals", "25")
     assert "15 illustrative proposals added" in output
     assert Proposal.objects.filter(is_illustrative=True).count() == 25
+
+
+def test_every_illustrative_stage_submitted_or_recorded_has_the_content_the_workflow_asks(seed):
+    """Demo data obeys the workflow: a returned stage can be revised and submitted again, an
+    approved one had what approval needs, and the Home Office's steps are never "submitted"."""
+    seed("--proposals", "60")
+    stages = Stage.objects.filter(
+        proposal__is_illustrative=True,
+        status__in=[StageStatus.SUBMITTED, StageStatus.RETURNED, StageStatus.APPROVED],
+    ).select_related("proposal__pcc")
+    assert stages.filter(status=StageStatus.RETURNED).exists()
+    assert stages.filter(status=StageStatus.SUBMITTED).exists()
+    for stage in stages:
+        assert workflow.missing_content(stage) == [], (stage.proposal.title, stage.step)
+        if stage.step == Step.SUBMISSION and stage.status != StageStatus.RETURNED:
+            assert stage.signed_off_at is not None
+    assert not Stage.objects.filter(
+        proposal__is_illustrative=True,
+        step__gt=Step.SUBMISSION,
+        status__in=[StageStatus.SUBMITTED, StageStatus.RETURNED],
+    ).exists()
+
+
+def test_the_demo_gives_a_reviewer_a_queue_an_inbox_and_deadlines(seed, client):
+    seed("--proposals", "30")
+    reviewer = User.objects.get(username="reviewer")
+    today = timezone.localdate()
+    open_due = Stage.objects.filter(
+        proposal__is_illustrative=True,
+        proposal__status=ProposalStatus.ACTIVE,
+        status__in=[StageStatus.IN_PROGRESS, StageStatus.RETURNED],
+    ).values_list("due_date", flat=True)
+    assert open_due
+    assert all(abs((due - today).days) <= 35 for due in open_due)
+    assert Proposal.objects.filter(is_illustrative=True, case_officer=reviewer).exists()
+    assert Proposal.objects.filter(is_illustrative=True, case_officer__isnull=True).exists()
+    waiting = Stage.objects.filter(proposal__is_illustrative=True, status=StageStatus.SUBMITTED)
+    assert reviewer.notifications.count() == waiting.count() > 0
+    client.force_login(reviewer)
+    queue = client.get(reverse("proposals:review-queue") + "?assigned=mine").content.decode()
+    assert "Illustrative proposal" in queue

@@ -77,6 +77,8 @@ def layout_for(form: forms.Form, *, exclude=()) -> list:
             items.append(Field.checkboxes(name, legend_size=Size.SMALL))
         elif isinstance(field.widget, forms.CheckboxInput):
             items.append(Field.checkbox(name))
+        elif isinstance(field.widget, forms.Select):
+            items.append(Field.select(name, label_size=Size.SMALL))
         elif isinstance(field, DateInputField):
             items.append(Field(name))
         else:

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.validators import RegexValidator
 
+from portal.models import User
+
 from ..models import SI_NUMBER, Assessment, Comment, Decision, StatutoryOrder
 from ..services.workflow import SIGN_OFF_NOT_CONFIRMED
 from .base import GovukForm, ReasonForm, VersionedForm, date_field, govuk_helper, layout_for
@@ -32,6 +34,11 @@ ORDER_DATES_IN_ORDER = (
 )
 SI_NUMBER_INVALID = "Enter the statutory instrument number as the year and number, like 2018/970"
 REPORTED_BEFORE_COMMISSIONED = "The report must be dated on or after the day it was commissioned"
+CASE_OFFICER_INVALID = "Select a Home Office reviewer from the list"
+INTENT_UNCLEAR = (
+    "The page did not say whether to flag or clear the legal challenge: open it again from "
+    "the proposal's page"
+)
 
 
 class AssessmentForm(VersionedForm):
@@ -101,24 +108,22 @@ class OrderForm(VersionedForm):
         return cleaned
 
 
-LEGAL_CHALLENGE_UNCLEAR = (
-    "The page did not say whether to flag or lift the legal challenge: open the proposal again "
-    "and use its button"
-)
-
-
 class LegalChallengeForm(ReasonForm):
     """Carries what the reviewer asked for (flag or lift), not a toggle: a second click of the
     same button is refused rather than undoing the first."""
 
     FLAG, LIFT = "flag", "lift"
-    # Hidden, so a missing or made-up value is the page's fault: said in the error summary.
-    intended = forms.CharField(widget=forms.HiddenInput, required=False)
+    intended = forms.ChoiceField(
+        choices=[(FLAG, FLAG), (LIFT, LIFT)],
+        widget=forms.HiddenInput,
+        error_messages={"required": INTENT_UNCLEAR, "invalid_choice": INTENT_UNCLEAR},
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("intended") not in (self.FLAG, self.LIFT):
-            raise forms.ValidationError(LEGAL_CHALLENGE_UNCLEAR)
+        # A hidden field has nowhere beside it to show an error: say it in the error summary.
+        if "intended" in self.errors:
+            self.add_error(None, self.errors.pop("intended"))
         return cleaned
 
     @property
@@ -192,3 +197,17 @@ class CommentForm(GovukForm):
         # Only reviewers may keep a comment within the Home Office.
         if not self.home_office_choice:
             del self.fields["visibility"]
+
+
+class CaseOfficerForm(GovukForm):
+    submit_label = "Save case officer"
+
+    officer = forms.ModelChoiceField(
+        label="Case officer",
+        help_text="Submissions and Home Office reminders go to them; to every reviewer when "
+        "nobody is chosen.",
+        queryset=User.objects.reviewers(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": CASE_OFFICER_INVALID},
+    )

@@ -9,13 +9,20 @@ from .business_case import (
 from .choices import (
     CLOSED_STAGE_STATUSES,
     PASSED_STAGE_STATUSES,
+    EmailTiming,
     GovernanceModel,
+    MessageEvent,
     ProposalStatus,
     StageStatus,
     Step,
 )
 from .money import Allocation, Fund, Payment
-from .notifications import Notification, ReminderDelivery
+from .notifications import (
+    MessageDelivery,
+    MessagePreference,
+    Notification,
+    ReminderDelivery,
+)
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
     MADE_BEFORE_DECISION,
@@ -61,10 +68,14 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DutyEvidence",
+    "EmailTiming",
     "FireAuthority",
     "Fund",
     "GovernanceModel",
     "LocalAuthority",
+    "MessageDelivery",
+    "MessageEvent",
+    "MessagePreference",
     "Notification",
     "Payment",
     "Pcc",

@@ -66,3 +66,27 @@ PASSED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.SKIPPED)
 CLOSED_STAGE_STATUSES = (*PASSED_STAGE_STATUSES, StageStatus.REJECTED)
 #: Stages in these states wait on the people drafting or recording them (not on review).
 OPEN_STAGE_STATUSES = (StageStatus.IN_PROGRESS, StageStatus.RETURNED)
+
+
+class MessageEvent(models.TextChoices):
+    """The hand-offs the portal tells people about (proposals/messaging.py says whom, in which
+    words); each person chooses how each kind reaches them by e-mail."""
+
+    STAGE_SUBMITTED = "stage_submitted", "A stage is submitted for review"
+    STAGE_RETURNED = "stage_returned", "A stage is returned with reasons"
+    STAGE_APPROVED = "stage_approved", "A stage is approved or completed"
+    SIGN_OFF_NEEDED = "sign_off_needed", "The submission is ready for sign-off"
+    SIGNED_OFF = "signed_off", "The submission is signed off"
+    RECORD_SAVED = "record_saved", "An assessment, decision or order is recorded"
+    DUE_DATE_CHANGED = "due_date_changed", "A due date is set or moved"
+    LEGAL_CHALLENGE = "legal_challenge", "A legal challenge is flagged or lifted"
+    PROPOSAL_STATUS = "proposal_status", "A proposal is withdrawn, suspended or resumed"
+    COMMENT_ADDED = "comment_added", "A comment is added"
+    MONEY_CHANGED = "money_changed", "An allocation is changed, or a payment recorded or reversed"
+    CASE_OFFICER = "case_officer", "A proposal's case officer changes"
+
+
+class EmailTiming(models.TextChoices):
+    NOW = "now", "E-mail me straight away"
+    DIGEST = "digest", "One e-mail a day at 8am listing them"
+    OFF = "off", "No e-mail: in my notifications only"

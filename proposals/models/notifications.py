@@ -1,7 +1,10 @@
-"""What people are told: in-app notifications, and each reminder's delivery (DESIGN.md s.5).
+"""What people are told: in-app notifications, each reminder's delivery (DESIGN.md s.5), each
+workflow message's e-mail, and each person's e-mail preference per kind of message.
 
-The reminder policy (when, who, which kind) is in proposals/reminders.py; the sending is in
-proposals/services/reminders.py and proposals/services/notifications.py.
+The reminder policy (when, who, which kind) is in proposals/reminders.py; the message table
+(which event tells whom, in which words) in proposals/messaging.py; the sending is in
+proposals/services/reminders.py, proposals/services/messages.py and
+proposals/services/notifications.py.
 """
 
 from django.conf import settings
@@ -9,26 +12,25 @@ from django.db import models
 from django.db.models import Q
 
 from .base import TimeStampedModel
-from .proposal import Stage
+from .choices import EmailTiming, MessageEvent
+from .proposal import Proposal, Stage
+from .records import AuditEvent
 
 
-class ReminderDeliveryQuerySet(models.QuerySet):
+class DeliveryQuerySet(models.QuerySet):
     def unfinished(self, *, stale_before):
         """Waiting to be sent, or claimed by a send that has not finished since `stale_before`
-        (its worker died): what a scan hands to the workers again."""
+        (its worker died): what a scan or sweep hands to the workers again."""
         return self.filter(
-            Q(status=ReminderDelivery.Status.PENDING)
-            | Q(status=ReminderDelivery.Status.SENDING, claimed_at__lt=stale_before)
+            Q(status=Delivery.Status.PENDING)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=stale_before)
         )
 
 
-class ReminderDelivery(TimeStampedModel):
-    """One reminder to one person about one deadline: the unit that is sent exactly once.
-
-    Unique on (stage, due date, kind, recipient): a rerun, a second beat or a retry finds the
-    row already there. A send claims the row (pending -> sending) before it talks to the mail
-    server and marks it sent after, so two workers never both send it.
-    """
+class Delivery(TimeStampedModel):
+    """One e-mail to one person, sent exactly once: a send claims the row (pending -> sending)
+    before it talks to the mail server and marks it sent after, so two workers never both send
+    it (services.notifications.delivery_send)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -36,6 +38,25 @@ class ReminderDelivery(TimeStampedModel):
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "No longer needed"
         FAILED = "failed", "Refused by the mail server"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ReminderDelivery(Delivery):
+    """One reminder to one person about one deadline: the unit that is sent exactly once.
+
+    Unique on (stage, due date, kind, recipient): a rerun, a second beat or a retry finds the
+    row already there.
+    """
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="reminder_deliveries")
     due_date = models.DateField(
@@ -47,13 +68,6 @@ class ReminderDelivery(TimeStampedModel):
     )
     milestone_on = models.DateField(help_text="The day this reminder fell due.")
     scheduled_on = models.DateField(help_text="The day of the scan that recorded it.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    objects = ReminderDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-milestone_on", "-pk"]
@@ -102,6 +116,14 @@ class Notification(TimeStampedModel):
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=500, blank=True, help_text="A page of the portal.")
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text="What the notifications page groups it under.",
+    )
     stage = models.ForeignKey(
         Stage, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
@@ -132,3 +154,81 @@ class Notification(TimeStampedModel):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class MessageDelivery(Delivery):
+    """The e-mail of one workflow message to one person: the unit sent exactly once.
+
+    Written in the same transaction as the change it tells of (with the in-app notification it
+    mails), so a message is never lost when the broker is down at that moment: the periodic
+    sweep sends what is unsent. Unique on (event, audit event, recipient). A digest delivery
+    waits for the recipient's daily digest instead of going straight away.
+    """
+
+    event = models.CharField(max_length=30, choices=MessageEvent.choices)
+    audit_event = models.ForeignKey(
+        AuditEvent,
+        on_delete=models.PROTECT,
+        related_name="message_deliveries",
+        help_text="The change told of: who, when, what, why.",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_deliveries"
+    )
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="message_delivery",
+        help_text="The in-app notification, made with it: the e-mail says what it says.",
+    )
+    timing = models.CharField(
+        max_length=10,
+        choices=[(EmailTiming.NOW, EmailTiming.NOW.label), (EmailTiming.DIGEST, "In the digest")],
+        default=EmailTiming.NOW,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "message deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "audit_event", "recipient"],
+                name="one_message_per_event_recipient",
+            ),
+            models.CheckConstraint(
+                name="message_sending_is_claimed",
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="message_sent_has_time",
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["timing", "status", "claimed_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="message_unfinished_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} to user {self.recipient_id}"
+
+
+class MessagePreference(TimeStampedModel):
+    """How one person wants one kind of message by e-mail (no row: straight away)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_preferences"
+    )
+    event = models.CharField(max_length=30, choices=MessageEvent.choices)
+    email = models.CharField(max_length=10, choices=EmailTiming.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="one_preference_per_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.event}: {self.email}"

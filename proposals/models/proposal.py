@@ -75,6 +75,16 @@ class Proposal(ProposalWorkflow, TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        limit_choices_to={"role": "reviewer"},
+        help_text="The Home Office reviewer who handles it: submissions and Home Office "
+        "reminders go to them (to every reviewer when there is none).",
+    )
 
     objects = ProposalQuerySet.as_manager()
 

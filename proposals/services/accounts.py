@@ -98,16 +98,16 @@ def enrolment_link_issue(*, user: User, by: User | None) -> str:
         target=user,
         after={"link": link.pk, "expires_at": link.expires_at},
     )
-    url = absolute_url(reverse("two-factor-enrol", kwargs={"token": token}))
+    path = reverse("two-factor-enrol", kwargs={"token": token})
     email_send(
         user=user,
         title=ENROLMENT_LINK_TITLE,
         body=ENROLMENT_LINK_BODY.format(expires=_london(link.expires_at)),
-        url=url,
-        email_template="emails/account",
-        email_context={"link_text": "Set up your authenticator app"},
+        link=path,
+        template="emails/account",
+        context={"link_text": "Set up your authenticator app"},
     )
-    return url
+    return absolute_url(path)
 
 
 def enrolment_link_find(*, token: str, user: User) -> EnrolmentLink | None:

@@ -3,6 +3,7 @@
 Idempotent: running it again creates nothing that is already there.
 """
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,22 +12,34 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.models import Role
 
+from .. import messaging
 from ..demo_history import HISTORY, History
 from ..models import (
+    BUSINESS_CASE_SECTIONS,
     Allocation,
+    Assessment,
     AuditEvent,
+    BusinessCaseRevision,
+    CollaborationDuty,
     Consultation,
     CouncilPosition,
     Decision,
+    Document,
+    DocumentKind,
+    DutyEvidence,
     FireAuthority,
     Fund,
     GovernanceModel,
     LocalAuthority,
+    MessageEvent,
+    Notification,
     Pcc,
     Proposal,
     ProposalStatus,
@@ -36,6 +49,7 @@ from ..models import (
     Step,
 )
 from .audit import audit_event_build
+from .notifications import stage_link
 
 DEFAULT_DEMO_PASSWORD = "fire-governance-demo"
 DEMO_PASSWORD_REQUIRED = (
@@ -50,6 +64,11 @@ HISTORY_SOURCE = (
 )
 BATCH_SIZE = 2000
 RETURNED = "Illustrative: more evidence needed on the financial case."
+ILLUSTRATIVE_TEXT = "Illustrative: {section} for this made-up proposal."
+ILLUSTRATIVE_DOCUMENT = b"%PDF-1.4\n% Illustrative document for the demo\n%%EOF\n"
+ILLUSTRATIVE_DOCUMENT_NAME = "demo/illustrative-document.pdf"
+#: Stages in these states have had their content submitted or recorded: it must be complete.
+STAGES_WITH_CONTENT = (StageStatus.SUBMITTED, StageStatus.RETURNED, StageStatus.APPROVED)
 
 User = get_user_model()
 
@@ -226,16 +245,19 @@ def _seed_synthetic(*, wanted: int, today: date) -> int:
     for authority in FireAuthority.objects.all():
         authorities.setdefault(authority.pcc_id, []).append(authority)
     staff = {user.pcc_id: user for user in User.objects.filter(role=Role.PCC_STAFF)}
+    signatories = {user.pcc_id: user for user in User.objects.filter(role=Role.PCC_SIGNATORY)}
     reviewer = User.objects.filter(role=Role.REVIEWER).first()
+    content = _ContentKit(staff=staff, reviewer=reviewer)
     for start in range(0, len(numbers), BATCH_SIZE):
         batch = numbers[start : start + BATCH_SIZE]
         plans = [_SyntheticPlan(number, pccs[number % len(pccs)], today) for number in batch]
-        proposals = Proposal.objects.bulk_create(plan.proposal() for plan in plans)
-        Stage.objects.bulk_create(
+        proposals = Proposal.objects.bulk_create(plan.proposal(reviewer) for plan in plans)
+        stages = Stage.objects.bulk_create(
             stage
             for plan, proposal in zip(plans, proposals, strict=True)
-            for stage in plan.stages(proposal)
+            for stage in plan.stages(proposal, signatories.get(proposal.pcc_id))
         )
+        content.add(plans, proposals, stages)
         Proposal.fire_authorities.through.objects.bulk_create(
             Proposal.fire_authorities.through(proposal=proposal, fireauthority=authority)
             for proposal in proposals
@@ -248,6 +270,105 @@ def _seed_synthetic(*, wanted: int, today: date) -> int:
         )
     _refresh_planner_statistics()
     return len(numbers)
+
+
+class _ContentKit:
+    """What the illustrative stages contain, so that each obeys the workflow: every stage that
+    was submitted or recorded has what workflow.missing_content asks of it (every business
+    case section, a duty addressed, each council's position, the records and documents); the
+    reviewer has a notification of each stage waiting for review."""
+
+    def __init__(self, *, staff: dict, reviewer):
+        self.staff, self.reviewer = staff, reviewer
+        self.duty = CollaborationDuty.objects.order_by("pk").first()
+        self.councils = {}
+        for council in LocalAuthority.objects.order_by("name"):
+            self.councils.setdefault(council.pcc_id, []).append(council)
+        if not default_storage.exists(ILLUSTRATIVE_DOCUMENT_NAME):
+            default_storage.save(ILLUSTRATIVE_DOCUMENT_NAME, ContentFile(ILLUSTRATIVE_DOCUMENT))
+        self.sha256 = hashlib.sha256(ILLUSTRATIVE_DOCUMENT).hexdigest()
+
+    def _document(self, stage, kind, by) -> Document:
+        return Document(
+            proposal_id=stage.proposal_id,
+            stage=stage,
+            kind=kind,
+            file=ILLUSTRATIVE_DOCUMENT_NAME,
+            original_name=f"{DocumentKind(kind).label} (illustrative).pdf",
+            content_type="application/pdf",
+            size_bytes=len(ILLUSTRATIVE_DOCUMENT),
+            sha256=self.sha256,
+            uploaded_by=by,
+        )
+
+    def add(self, plans, proposals, stages) -> None:
+        by_proposal = {}
+        for stage in stages:
+            by_proposal.setdefault(stage.proposal_id, {})[stage.step] = stage
+        made = {model: [] for model in (Consultation, Assessment, Decision, StatutoryOrder)}
+        revisions, positions, documents, notifications = [], [], [], []
+        for plan, proposal in zip(plans, proposals, strict=True):
+            staff = self.staff.get(proposal.pcc_id)
+            done = {
+                step: stage
+                for step, stage in by_proposal[proposal.pk].items()
+                if stage.status in STAGES_WITH_CONTENT
+            }
+            if Step.BUSINESS_CASE in done:
+                revisions.append(plan.revision(proposal, staff))
+                documents.append(
+                    self._document(done[Step.BUSINESS_CASE], DocumentKind.BUSINESS_CASE, staff)
+                )
+            if Step.CONSULTATION in done:
+                made[Consultation].append(plan.consultation(proposal))
+                positions += plan.positions(proposal, self.councils.get(proposal.pcc_id, []))
+                documents.append(
+                    self._document(done[Step.CONSULTATION], DocumentKind.CONSULTATION_REPORT, staff)
+                )
+            for step, model, kind in (
+                (Step.INDEPENDENT_ASSESSMENT, Assessment, DocumentKind.ASSESSMENT),
+                (Step.DECISION, Decision, DocumentKind.DECISION_LETTER),
+                (Step.ORDER, StatutoryOrder, None),
+            ):
+                if step in done:
+                    made[model].append(plan.record(proposal, model))
+                    if kind:
+                        documents.append(self._document(done[step], kind, self.reviewer))
+            waiting = by_proposal[proposal.pk].get(plan.open_step)
+            if self.reviewer and waiting is not None and waiting.status == StageStatus.SUBMITTED:
+                notifications.append(self._submitted_notification(proposal, waiting, staff))
+        BusinessCaseRevision.objects.bulk_create(revisions)
+        if self.duty:
+            DutyEvidence.objects.bulk_create(
+                DutyEvidence(
+                    revision=revision,
+                    duty=self.duty,
+                    evidence=ILLUSTRATIVE_TEXT.format(section="how the duty to collaborate is met"),
+                )
+                for revision in revisions
+            )
+        for model, records in made.items():
+            model.objects.bulk_create(records)
+        CouncilPosition.objects.bulk_create(positions)
+        Document.objects.bulk_create(documents)
+        Notification.objects.bulk_create(notifications)
+
+    def _submitted_notification(self, proposal, stage, staff) -> Notification:
+        message = messaging.MESSAGES[MessageEvent.STAGE_SUBMITTED]
+        words = {
+            "stage": messaging.stage_name(stage),
+            "proposal": proposal.title,
+            "pcc": proposal.pcc.name,
+            "actor": str(staff) if staff else "The PCC",
+        }
+        return Notification(
+            user=self.reviewer,
+            title=message.title.format(**words)[:300],
+            body=message.body.format(**words),
+            link=stage_link(stage),
+            proposal=proposal,
+            stage=stage,
+        )
 
 
 def _refresh_planner_statistics() -> None:
@@ -280,11 +401,18 @@ class _SyntheticPlan:
             ]
         )
         self.council_objected = rng.random() < 0.6
-        self.due_in_days = rng.randint(-45, 75)
+        self.due_in_days = rng.randint(-21, 35)  # open stages are due around today
         self.paused = rng.random() < 0.05
+        self.has_case_officer = rng.random() < 0.5
+        # As the workflow has it: no independent assessment unless a council objected, and the
+        # Home Office's steps are recorded in progress, never submitted by anyone.
+        if self.open_step == Step.INDEPENDENT_ASSESSMENT and not self.council_objected:
+            self.open_step = Step.DECISION
+        if self.open_step <= Step.ORDER and not Step(self.open_step).is_pcc_step:
+            self.open_status = StageStatus.IN_PROGRESS
         self.started_on = today - timedelta(days=self.STAGE_SPAN_DAYS * self.open_step + 10)
 
-    def proposal(self) -> Proposal:
+    def proposal(self, reviewer=None) -> Proposal:
         if self.open_step == 7:
             status = ProposalStatus.TRANSFERRED
         elif self.paused:
@@ -298,6 +426,7 @@ class _SyntheticPlan:
             status=status,
             is_illustrative=True,
             summary="Synthetic data for demonstration and scale tests.",
+            case_officer=reviewer if self.has_case_officer else None,
         )
 
     def _day(self, step: int, offset: int = 0) -> datetime:
@@ -310,8 +439,80 @@ class _SyntheticPlan:
             return StageStatus.SKIPPED
         return StageStatus.APPROVED
 
-    def stages(self, proposal: Proposal) -> list[Stage]:
-        return [Stage(proposal=proposal, step=step, **self._stage_fields(step)) for step in Step]
+    def stages(self, proposal: Proposal, signatory=None) -> list[Stage]:
+        stages = [Stage(proposal=proposal, step=step, **self._stage_fields(step)) for step in Step]
+        submission = stages[Step.SUBMISSION - 1]
+        # Submitted only once signed off; a returned submission is revised and signed again.
+        if signatory and submission.status in (StageStatus.SUBMITTED, StageStatus.APPROVED):
+            submission.signed_off_by = signatory
+            submission.signed_off_at = submission.submitted_at - timedelta(days=1)
+        return stages
+
+    def _date(self, step: int, offset: int = 0) -> date:
+        return timezone.localdate(self._day(step, offset))
+
+    def revision(self, proposal: Proposal, staff) -> BusinessCaseRevision:
+        return BusinessCaseRevision(
+            proposal=proposal,
+            number=1,
+            created_by=staff,
+            created_at=self._day(Step.BUSINESS_CASE, 10),
+            changed=BUSINESS_CASE_SECTIONS[-1].field,
+            **{
+                section.field: ILLUSTRATIVE_TEXT.format(section=section.label.lower())
+                for section in BUSINESS_CASE_SECTIONS
+            },
+        )
+
+    def consultation(self, proposal: Proposal) -> Consultation:
+        return Consultation(
+            proposal=proposal,
+            starts_on=self._date(Step.CONSULTATION),
+            ends_on=self._date(Step.CONSULTATION, 15),
+            responses_received=100 + self.number % 900,
+            summary=ILLUSTRATIVE_TEXT.format(section="what the consultation found"),
+        )
+
+    def positions(self, proposal: Proposal, councils) -> list[CouncilPosition]:
+        return [
+            CouncilPosition(
+                proposal=proposal,
+                local_authority=council,
+                position=CouncilPosition.Position.OBJECTS
+                if self.council_objected and index == 0
+                else CouncilPosition.Position.SUPPORTS,
+                stated_on=self._date(Step.CONSULTATION, 14),
+                evidence=ILLUSTRATIVE_TEXT.format(section="the council's resolution"),
+            )
+            for index, council in enumerate(councils)
+        ]
+
+    def record(self, proposal: Proposal, model):
+        if model is Assessment:
+            step = Step.INDEPENDENT_ASSESSMENT
+            return Assessment(
+                proposal=proposal,
+                assessor="CIPFA (illustrative)",
+                commissioned_on=self._date(step),
+                reported_on=self._date(step, 25),
+                summary=ILLUSTRATIVE_TEXT.format(section="the assessment"),
+            )
+        if model is Decision:
+            return Decision(
+                proposal=proposal,
+                outcome=Decision.Outcome.APPROVED,
+                decided_on=self._date(Step.DECISION, 25),
+                summary=ILLUSTRATIVE_TEXT.format(section="the Home Secretary's decision"),
+            )
+        made = self._date(Step.ORDER, 5)
+        return StatutoryOrder(
+            proposal=proposal,
+            si_number=f"2026/{self.number % 10000}",
+            made_on=made,
+            laid_on=made + timedelta(days=2),
+            in_force_on=made + timedelta(days=23),
+            transfer_date=made + timedelta(days=24),
+        )
 
     def _stage_fields(self, step: Step) -> dict:
         if step < self.open_step:

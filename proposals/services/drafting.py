@@ -17,6 +17,7 @@ from ..models import (
     Decision,
     DutyEvidence,
     GovernanceModel,
+    MessageEvent,
     Proposal,
     Stage,
     StageStatus,
@@ -24,6 +25,7 @@ from ..models import (
     Step,
 )
 from .audit import audit_record
+from .messages import messages_dispatch
 from .workflow import stage_locked, stage_sign_off_clear
 
 FIRE_AUTHORITY_OUTSIDE_PCC = "Choose fire and rescue authorities in your own police area"
@@ -259,7 +261,7 @@ def stage_details_save(*, stage: Stage, values: dict, version: str, by):
         setattr(record, field, value)
     record.full_clean()
     record.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action=f"{model._meta.model_name}.saved",
         target=record,
@@ -267,6 +269,14 @@ def stage_details_save(*, stage: Stage, values: dict, version: str, by):
         before=before,
         after=model_to_dict(record, fields=list(values)),
     )
+    if not Step(stage.step).is_pcc_step:  # the Home Office's records: the PCC hears of them
+        record.told = messages_dispatch(
+            event=MessageEvent.RECORD_SAVED,
+            audit_event=event,
+            by=by,
+            proposal=stage.proposal,
+            stage=stage,
+        )
     return record
 
 

@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from .. import workflow
-from ..models import Allocation, Fund, Payment, Pcc
+from ..models import Allocation, Fund, MessageEvent, Payment, Pcc
 from .audit import audit_record
 from .drafting import StaleEdit, record_version
+from .messages import messages_dispatch
 
 ONLY_FUNDING_ADMINS = "Only funding admins can change money."
 REASON_REQUIRED = "Enter why the allocation is changing"
@@ -37,6 +38,18 @@ OVER_PAYMENT = "Only {left} of this payment is left to reverse: enter that or le
 NOT_A_PAYMENT = "A reversal cannot itself be reversed."
 NO_ALLOCATION = "{pcc} has no allocation yet: set one before recording payments"
 ZERO = Decimal("0.00")
+ALLOCATION_CHANGED = "Allocation changed"
+ALLOCATION_DETAILS = "the allocation to {pcc} is now {after} (it was {before}). Reason: {reason}"
+PAYMENT_RECORDED = "Payment recorded"
+PAYMENT_DETAILS = (
+    "a payment of {amount} to {pcc} on {paid_on} is recorded: {paid} of its {allocation} "
+    "allocation is now paid."
+)
+PAYMENT_REVERSED = "Payment reversed"
+REVERSAL_DETAILS = (
+    "{amount} of the payment of {payment} to {pcc} on {paid_on} is reversed: {paid} of its "
+    "{allocation} allocation is now paid. Reason: {reason}"
+)
 
 
 def pounds(amount: Decimal) -> str:
@@ -90,13 +103,23 @@ def allocation_update(
     allocation.is_illustrative = False
     allocation.full_clean()
     allocation.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action="allocation.changed",
         target=allocation,
         before={"amount": before},
         after={"amount": amount},
         reason=reason,
+    )
+    allocation.told = messages_dispatch(
+        event=MessageEvent.MONEY_CHANGED,
+        audit_event=event,
+        by=by,
+        pcc=pcc,
+        what=ALLOCATION_CHANGED,
+        details=ALLOCATION_DETAILS.format(
+            pcc=pcc.name, before=pounds(before), after=pounds(amount), reason=reason
+        ),
     )
     return allocation
 
@@ -138,7 +161,7 @@ def payment_record(
     )
     payment.full_clean()
     payment.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action="payment.recorded",
         target=allocation,
@@ -150,6 +173,20 @@ def payment_record(
             "reference": payment.reference,
         },
     )
+    payment.told = messages_dispatch(
+        event=MessageEvent.MONEY_CHANGED,
+        audit_event=event,
+        by=by,
+        pcc=allocation.pcc,
+        what=PAYMENT_RECORDED,
+        details=PAYMENT_DETAILS.format(
+            amount=pounds(amount),
+            pcc=allocation.pcc.name,
+            paid_on=formats.date_format(paid_on),
+            paid=pounds(paid + amount),
+            allocation=pounds(allocation.amount),
+        ),
+    )
     return payment
 
 
@@ -158,7 +195,8 @@ def payment_reverse(*, payment: Payment, amount: Decimal, reason: str, by) -> Pa
     """Take back `amount` of `payment`, recorded in error, as a reversing entry dated today.
 
     Payments are never edited or deleted: the reversal is a negative entry against the same
-    allocation, so totals and history stay true. Under the allocation's row lock (as
+    allocation, so totals and history stay true. The PCC and the funding admins are told, as
+    of a payment. Under the allocation's row lock (as
     payment_record), so two admins can never reverse more than was paid between them.
     ValidationError on `amount` (not positive, or more than is left of the payment) or
     `reason` (missing).
@@ -187,7 +225,7 @@ def payment_reverse(*, payment: Payment, amount: Decimal, reason: str, by) -> Pa
     )
     reversal.full_clean()
     reversal.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action="payment.reversed",
         target=allocation,
@@ -199,5 +237,21 @@ def payment_reverse(*, payment: Payment, amount: Decimal, reason: str, by) -> Pa
             "paid_on": payment.paid_on,
         },
         reason=reason,
+    )
+    reversal.told = messages_dispatch(
+        event=MessageEvent.MONEY_CHANGED,
+        audit_event=event,
+        by=by,
+        pcc=allocation.pcc,
+        what=PAYMENT_REVERSED,
+        details=REVERSAL_DETAILS.format(
+            amount=pounds(amount),
+            payment=pounds(payment.amount),
+            pcc=allocation.pcc.name,
+            paid_on=formats.date_format(payment.paid_on),
+            paid=pounds(paid - amount),
+            allocation=pounds(allocation.amount),
+            reason=reason,
+        ),
     )
     return reversal

@@ -9,23 +9,20 @@ The scan runs a fixed number of queries whatever the number of stages: the peopl
 stages through one cursor read in batches, one insert, one read of the unfinished rows.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import User
 
 from .. import reminders as policy
 from ..models import ReminderDelivery, Stage
-from .notifications import is_transient, notification_send, stage_link
-
-logger = logging.getLogger(__name__)
+from .notifications import delivery_send, notification_send, stage_link
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,15 @@ def _eligible_stages(today: date):
             | Q(status=policy.AWAITING_REVIEW_STATUS, submitted_at__lt=submitted_before)
         )
         .order_by()
-        .values_list("pk", "step", "status", "due_date", "submitted_at", "proposal__pcc_id")
+        .values_list(
+            "pk",
+            "step",
+            "status",
+            "due_date",
+            "submitted_at",
+            "proposal__pcc_id",
+            "proposal__case_officer_id",
+        )
         .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
     )
 
@@ -102,8 +107,9 @@ def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
     """Every reminder the policy has due on `today`, whether sent already or not, and how many
     stages were read. Two queries whatever the number of stages."""
     people = _people()
+    reviewers = dict(people[policy.REVIEWERS])
     due, stages = [], 0
-    for pk, step, status, due_date, submitted_at, pcc_id in _eligible_stages(today):
+    for pk, step, status, due_date, submitted_at, pcc_id, officer_id in _eligible_stages(today):
         stages += 1
         milestone = policy.stage_milestone(
             status=status, due_date=due_date, submitted_at=submitted_at, today=today
@@ -112,7 +118,12 @@ def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
             continue
         for audience in policy.audiences(step=step, kind=milestone.kind):
             group = (
-                people[policy.REVIEWERS]
+                [
+                    (person, reviewers[person])
+                    for person in policy.home_office_ids(
+                        reviewer_ids=reviewers, case_officer_id=officer_id
+                    )
+                ]
                 if audience == policy.REVIEWERS
                 else people[policy.PCC_PEOPLE].get(pcc_id, ())
             )
@@ -254,62 +265,45 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
     return lines
 
 
-def reminder_delivery_send(*, delivery_id: int) -> str:
-    """Send one recorded reminder unless it has been sent, is being sent, or is no longer
-    wanted; returns the delivery's status afterwards.
-
-    Claims the row first (one conditional UPDATE, so only one worker goes on), makes the in-app
-    notification, e-mails, then marks the row sent. A transient failure (mail server or
-    database unavailable, a 4xx reply) releases the claim and is raised for the task to retry;
-    a permanent refusal marks the row failed, the notification staying in the portal.
-    """
-    now = timezone.now()
-    lease = timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS)
-    deliveries = ReminderDelivery.objects.filter(pk=delivery_id)
-    claimed = deliveries.unfinished(stale_before=now - lease).update(
-        status=ReminderDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return deliveries.values_list("status", flat=True).first() or "missing"
-    mine = deliveries.filter(status=ReminderDelivery.Status.SENDING, claimed_at=now)
-    delivery = deliveries.select_related("stage__proposal__pcc", "recipient").get()
+def _reminder_cancel_reason(delivery) -> str | None:
     superseded = ReminderDelivery.objects.filter(
         stage_id=delivery.stage_id,
         due_date=delivery.due_date,
         recipient_id=delivery.recipient_id,
         milestone_on__gt=delivery.milestone_on,
     ).exists()
-    reason = policy.cancel_reason(delivery=delivery, superseded=superseded)
-    if reason:
-        mine.update(status=ReminderDelivery.Status.CANCELLED, last_error=reason)
-        return ReminderDelivery.Status.CANCELLED
+    return policy.cancel_reason(delivery=delivery, superseded=superseded)
+
+
+def _reminder_send(delivery) -> None:
     wording = policy.wording(delivery=delivery)
-    try:
-        notification_send(
-            user=delivery.recipient,
-            title=wording.subject,
-            body=wording.summary,
-            link=stage_link(delivery.stage),
-            stage=delivery.stage,
-            delivery=delivery,
-            email_template="emails/reminder",
-            email_context={
-                "stage": delivery.stage,
-                "proposal": delivery.stage.proposal,
-                "early": policy.is_early(delivery.kind),
-                "deadline": delivery.due_date,
-                "deadline_label": policy.deadline_label(delivery.kind),
-            },
-        )
-    except Exception as error:
-        transient = is_transient(error)
-        mine.update(
-            status=ReminderDelivery.Status.PENDING if transient else ReminderDelivery.Status.FAILED,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-        )
-        if transient:
-            raise
-        logger.exception("Reminder %s refused for good", delivery_id)
-        return ReminderDelivery.Status.FAILED
-    mine.update(status=ReminderDelivery.Status.SENT, sent_at=timezone.now(), last_error="")
-    return ReminderDelivery.Status.SENT
+    notification_send(
+        user=delivery.recipient,
+        title=wording.subject,
+        body=wording.summary,
+        link=stage_link(delivery.stage),
+        stage=delivery.stage,
+        delivery=delivery,
+        email_template="emails/reminder",
+        email_context={
+            "stage": delivery.stage,
+            "proposal": delivery.stage.proposal,
+            "early": policy.is_early(delivery.kind),
+            "deadline": delivery.due_date,
+            "deadline_label": policy.deadline_label(delivery.kind),
+        },
+    )
+
+
+def reminder_delivery_send(*, delivery_id: int) -> str:
+    """Send one recorded reminder unless it has been sent, is being sent, or is no longer
+    wanted (the policy's cancel_reason, read fresh); returns the delivery's status afterwards.
+    Claiming, retrying and recording are services.notifications.delivery_send's."""
+    return delivery_send(
+        deliveries=ReminderDelivery.objects.filter(pk=delivery_id).select_related(
+            "stage__proposal__pcc", "stage__proposal__case_officer", "recipient"
+        ),
+        cancel_reason=_reminder_cancel_reason,
+        send=_reminder_send,
+        label="Reminder",
+    )

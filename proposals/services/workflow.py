@@ -12,11 +12,12 @@ from datetime import date
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
-from .. import selectors, workflow
-from ..models import Proposal, ProposalStatus, Stage, StageStatus, Step
+from .. import messaging, selectors, workflow
+from ..models import MessageEvent, Proposal, ProposalStatus, Stage, StageStatus, Step
 from .audit import audit_record
+from .messages import messages_dispatch
 
 REASON_REQUIRED = "Enter the reasons"
 DUE_DATE_REQUIRED = "Enter the due date"
@@ -52,8 +53,8 @@ def _stage_label(stage: Stage) -> str:
     return Step(stage.step).label
 
 
-def _record_stage(stage: Stage, *, by, action: str, before: str, reason: str = "") -> None:
-    audit_record(
+def _record_stage(stage: Stage, *, by, action: str, before: str, reason: str = ""):
+    return audit_record(
         actor=by,
         action=action,
         target=stage,
@@ -66,7 +67,8 @@ def _record_stage(stage: Stage, *, by, action: str, before: str, reason: str = "
 
 @transaction.atomic
 def stage_transition(*, stage: Stage, action: str, by, reason: str = "") -> Stage:
-    """Fire one of workflow.STAGE_ACTIONS on `stage` as `by`, then what follows from it.
+    """Fire one of workflow.STAGE_ACTIONS on `stage` as `by`, then what follows from it, and
+    tell the people the hand-off concerns (the returned stage's `told` says who).
 
     Raises ValidationError when a reason is needed and missing, TransitionRefused when the
     workflow says no (with the reasons to show).
@@ -82,19 +84,58 @@ def stage_transition(*, stage: Stage, action: str, by, reason: str = "") -> Stag
     before = stage.status
     workflow.fire(method, by, **({"reason": reason} if needs_reason else {}))
     stage.save()
-    _record_stage(stage, by=by, action=f"stage.{action}", before=before, reason=reason)
+    event = _record_stage(stage, by=by, action=f"stage.{action}", before=before, reason=reason)
+    next_words = ""
     if stage.status == StageStatus.REJECTED:
         _proposal_system_transition(stage.proposal, "reject")
+        next_words = PROPOSAL_REJECTED
     elif stage.status == StageStatus.APPROVED:
-        _after_approval(stage, by=by)
+        next_words = _after_approval(stage, by=by)
+    told = STAGE_MESSAGES.get(action)
+    if told:
+        stage.told = messages_dispatch(
+            event=told,
+            audit_event=event,
+            by=by,
+            proposal=stage.proposal,
+            stage=stage,
+            done=STAGE_DONE.get(action, ""),
+            next=next_words,
+        )
+    elif action == "revise" and stage.step == Step.SUBMISSION:
+        stage.told = _ask_for_sign_off(stage, audit_event=event, by=by)
     return stage
 
 
-def _after_approval(stage: Stage, *, by) -> None:
+#: The message each stage action sends (revising the submission asks again for sign-off).
+STAGE_MESSAGES = {
+    "submit": MessageEvent.STAGE_SUBMITTED,
+    "return_to_pcc": MessageEvent.STAGE_RETURNED,
+    "approve": MessageEvent.STAGE_APPROVED,
+    "complete": MessageEvent.STAGE_APPROVED,
+}
+#: What the PCC is told was done to the stage, and what followed.
+STAGE_DONE = {"approve": "approved", "complete": "completed"}
+NEXT_STAGE_OPEN = "The {stage} stage is now open."
+PROPOSAL_REJECTED = "The Home Secretary refused the order, so the proposal is closed as rejected."
+
+
+def _ask_for_sign_off(stage: Stage, *, audit_event, by) -> messaging.Told:
+    return messages_dispatch(
+        event=MessageEvent.SIGN_OFF_NEEDED,
+        audit_event=audit_event,
+        by=by,
+        proposal=stage.proposal,
+        stage=stage,
+    )
+
+
+def _after_approval(stage: Stage, *, by) -> str:
+    """Apply what follows an approval; returns what the PCC is told of it ("" for nothing)."""
     proposal = stage.proposal
     if stage.step == Step.ORDER:
         _proposal_system_transition(proposal, "transfer", quietly=True)
-        return
+        return ""
     next_stage = proposal.stages.get(step=stage.step + 1)
     if next_stage.step == Step.INDEPENDENT_ASSESSMENT and not workflow.council_objects(proposal):
         before = next_stage.status
@@ -107,7 +148,10 @@ def _after_approval(stage: Stage, *, by) -> None:
     before = next_stage.status
     workflow.fire(next_stage.open)
     next_stage.save()
-    _record_stage(next_stage, by=None, action="stage.open", before=before)
+    opened = _record_stage(next_stage, by=None, action="stage.open", before=before)
+    if next_stage.step == Step.SUBMISSION:
+        _ask_for_sign_off(next_stage, audit_event=opened, by=None)
+    return NEXT_STAGE_OPEN.format(stage=messaging.stage_name(next_stage))
 
 
 def _proposal_system_transition(proposal: Proposal, action: str, *, quietly=False) -> bool:
@@ -142,7 +186,7 @@ def proposal_transition(*, proposal: Proposal, action: str, by, reason: str) -> 
     before = proposal.status
     workflow.fire(getattr(proposal, action), by, reason=reason)
     proposal.save()
-    audit_record(
+    event = audit_record(
         actor=by,
         action=f"proposal.{action}",
         target=proposal,
@@ -150,6 +194,14 @@ def proposal_transition(*, proposal: Proposal, action: str, by, reason: str) -> 
         before={"status": before},
         after={"status": proposal.status},
         reason=reason,
+    )
+    proposal.told = messages_dispatch(
+        event=MessageEvent.PROPOSAL_STATUS,
+        audit_event=event,
+        by=by,
+        proposal=proposal,
+        status=proposal.get_status_display(),
+        status_lower=proposal.get_status_display().lower(),
     )
     return proposal
 
@@ -178,7 +230,7 @@ def submission_sign_off(*, stage: Stage, confirmed: bool, by) -> Stage:
     stage.signed_off_at = timezone.now()
     stage.sign_off_covers = workflow.sign_off_coverage(stage)
     stage.save(update_fields=[*Stage.SIGN_OFF_FIELDS, "updated_at"])
-    audit_record(
+    event = audit_record(
         actor=by,
         action="stage.sign_off",
         target=stage,
@@ -191,6 +243,13 @@ def submission_sign_off(*, stage: Stage, confirmed: bool, by) -> Stage:
             "documents": [document.original_name for document in package.documents],
             "sha256": [document.sha256 for document in package.documents],
         },
+    )
+    stage.told = messages_dispatch(
+        event=MessageEvent.SIGNED_OFF,
+        audit_event=event,
+        by=by,
+        proposal=stage.proposal,
+        stage=stage,
     )
     return stage
 
@@ -242,7 +301,7 @@ def stage_set_due_date(
     before = stage.due_date
     stage.due_date = due_date
     stage.save(update_fields=["due_date", "updated_at"])
-    audit_record(
+    event = audit_record(
         actor=by,
         action="stage.due_date",
         target=stage,
@@ -254,7 +313,20 @@ def stage_set_due_date(
         },
         reason=reason,
     )
+    stage.told = messages_dispatch(
+        event=MessageEvent.DUE_DATE_CHANGED,
+        audit_event=event,
+        by=by,
+        proposal=stage.proposal,
+        stage=stage,
+        due=formats.date_format(due_date) if due_date else NO_DUE_DATE,
+    )
     return stage
+
+
+NO_DUE_DATE = "removed"
+LEGAL_CHALLENGE_FLAGGED = "flagged {proposal} as under legal challenge: its deadlines are paused."
+LEGAL_CHALLENGE_LIFTED = "lifted the legal challenge on {proposal}: its deadlines run again."
 
 
 @transaction.atomic
@@ -273,7 +345,7 @@ def proposal_set_legal_challenge(*, proposal: Proposal, under_challenge: bool, r
         raise workflow.TransitionRefused([ALREADY_FLAGGED if before else ALREADY_CLEARED])
     proposal.under_legal_challenge = under_challenge
     proposal.save(update_fields=["under_legal_challenge", "updated_at"])
-    audit_record(
+    event = audit_record(
         actor=by,
         action="proposal.legal_challenge",
         target=proposal,
@@ -281,6 +353,15 @@ def proposal_set_legal_challenge(*, proposal: Proposal, under_challenge: bool, r
         before={"under_legal_challenge": before},
         after={"under_legal_challenge": under_challenge},
         reason=reason,
+    )
+    sentence = LEGAL_CHALLENGE_FLAGGED if under_challenge else LEGAL_CHALLENGE_LIFTED
+    proposal.told = messages_dispatch(
+        event=MessageEvent.LEGAL_CHALLENGE,
+        audit_event=event,
+        by=by,
+        proposal=proposal,
+        flagged="flagged" if under_challenge else "lifted",
+        flagged_sentence=sentence.format(proposal=proposal.title),
     )
     return proposal
 
@@ -298,3 +379,41 @@ def proposals_transfer_due() -> int:
         with transaction.atomic():
             transferred += _proposal_system_transition(proposal, "transfer", quietly=True)
     return transferred
+
+
+CASE_OFFICER_NOT_REVIEWER = "Choose a Home Office reviewer as the case officer"
+NOBODY = "nobody"
+
+
+@transaction.atomic
+def proposal_assign_case_officer(*, proposal: Proposal, officer, by) -> Proposal:
+    """Make `officer` (an active reviewer, or None for nobody) the proposal's case officer, as
+    a reviewer `by`. Recorded in the history; the new and the previous officer are told (not
+    `by`); the proposal's `told` says who was."""
+    if not rules.has_perm("proposals.review_proposal", by, proposal):
+        raise workflow.TransitionRefused([workflow.ONLY_REVIEWERS])
+    if officer is not None and not rules.has_perm("proposals.review_proposal", officer, proposal):
+        raise ValidationError({"officer": CASE_OFFICER_NOT_REVIEWER})
+    if officer is not None and not officer.is_active:
+        raise ValidationError({"officer": CASE_OFFICER_NOT_REVIEWER})
+    proposal = _locked_proposal(proposal)
+    previous = proposal.case_officer
+    proposal.case_officer = officer
+    proposal.save(update_fields=["case_officer", "updated_at"])
+    event = audit_record(
+        actor=by,
+        action="proposal.case_officer",
+        target=proposal,
+        proposal=proposal,
+        before={"case_officer": str(previous) if previous else None},
+        after={"case_officer": str(officer) if officer else None},
+    )
+    proposal.told = messages_dispatch(
+        event=MessageEvent.CASE_OFFICER,
+        audit_event=event,
+        by=by,
+        proposal=proposal,
+        named=(officer, previous),
+        officer=str(officer) if officer else NOBODY,
+    )
+    return proposal

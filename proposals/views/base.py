@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from .. import workflow
+from ..messaging import with_told
 from ..models import Proposal, StageStatus, Step
 from ..workflow import TransitionRefused
 
@@ -111,6 +112,7 @@ class LockedStageMixin:
 class ServiceFormView(FormView):
     """A form whose valid data is handed to one service call: subclasses define `perform(form)`.
 
+    The success message adds who was told, when the service told anyone (messaging.with_told).
     The service's ValidationError lands by the fields it names (keeping what was typed);
     a TransitionRefused lands in the error summary, or answers 403 when `forbidden` says the
     user could never do this here.
@@ -137,5 +139,5 @@ class ServiceFormView(FormView):
                 form.add_error(None, reason)
             return self.form_invalid(form)
         if self.success_message:
-            messages.success(self.request, self.success_message)
+            messages.success(self.request, with_told(self.success_message, self.result))
         return super().form_valid(form)

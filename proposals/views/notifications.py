@@ -6,9 +6,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import ListView, View
 
-from ..forms.notifications import NO, YES, ReminderPreferencesForm
+from ..forms.notifications import ALWAYS_EMAILED, PreferencesForm
 from ..models import Notification
 from ..services import notifications as services
 from .base import ServiceFormView
@@ -16,11 +17,12 @@ from .base import ServiceFormView
 NOTIFICATIONS_PER_PAGE = 25
 MARKED_READ = "Notification marked as read."
 ALL_MARKED_READ = "All your notifications are marked as read."
-PREFERENCES_SAVED = "Your reminder preferences have been saved."
+PREFERENCES_SAVED = "Your preferences have been saved."
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
-    """The person's notifications, newest first: a fixed number of queries at any length."""
+    """The person's notifications, newest first, each page grouped by proposal (the newest
+    first): a fixed number of queries at any length."""
 
     template_name = "notifications/list.html"
     context_object_name = "notifications"
@@ -36,12 +38,33 @@ class NotificationListView(LoginRequiredMixin, ListView):
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = {}
+        for notification in context["notifications"]:
+            groups.setdefault(notification.proposal, []).append(notification)
+        return {**context, "groups": list(groups.items())}
+
 
 def _back_to_list(request):
     """The list again, on the page the button was pressed on."""
     page = request.POST.get("page", "")
     url = reverse("notifications")
     return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Follow one of your notifications to the page it is about, marking it read."""
+
+    def get(self, request, pk):
+        try:
+            notification = services.notification_mark_read(notification_id=pk, user=request.user)
+        except Notification.DoesNotExist:
+            raise Http404("No such notification") from None
+        link = notification.link
+        if not link or not url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+            return _back_to_list(request)
+        return redirect(link)
 
 
 class NotificationReadView(LoginRequiredMixin, View):
@@ -67,15 +90,24 @@ class NotificationReadAllView(LoginRequiredMixin, View):
 
 class PreferencesView(LoginRequiredMixin, ServiceFormView):
     template_name = "notifications/preferences.html"
-    form_class = ReminderPreferencesForm
+    form_class = PreferencesForm
     success_message = PREFERENCES_SAVED
 
     def get_initial(self):
-        return {"early_reminders": YES if self.request.user.early_reminders else NO}
+        user = self.request.user
+        return PreferencesForm.initial_for(
+            early_reminders=user.early_reminders,
+            email_timings=services.user_message_preferences(user=user),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(always_emailed=ALWAYS_EMAILED, **kwargs)
 
     def perform(self, form):
-        return services.user_reminder_preferences_update(
-            user=self.request.user, early_reminders=form.cleaned_data["early_reminders"]
+        return services.user_preferences_update(
+            user=self.request.user,
+            early_reminders=form.cleaned_data["early_reminders"],
+            email_timings=form.email_timings(),
         )
 
     def get_success_url(self):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -178,11 +180,14 @@ class ReviewQueueView(RulePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         requested = page_asked(self.request)
+        filters = dict(selectors.QUEUE_FILTERS)
+        assigned = self.request.GET.get("assigned")
+        assigned = assigned if assigned in filters else selectors.QUEUE_ALL
 
         def queue_page():
-            page = Paginator(selectors.review_queue(user=user), REVIEWS_PER_PAGE).get_page(
-                requested
-            )
+            page = Paginator(
+                selectors.review_queue(user=user, assigned=assigned), REVIEWS_PER_PAGE
+            ).get_page(requested)
             figures = {"page": page, "stages": page.object_list, "today": timezone.localdate()}
             return {
                 "count": page.paginator.count,
@@ -191,11 +196,23 @@ class ReviewQueueView(RulePermissionMixin, TemplateView):
             }
 
         queue = selectors.dashboard_cached(
-            "review-queue", user.is_home_office, requested, compute=queue_page
+            "review-queue",
+            user.is_home_office,
+            requested,
+            assigned,
+            user.pk if assigned == selectors.QUEUE_MINE else None,
+            compute=queue_page,
         )
         # Page navigation from the cached count alone, without touching the database again.
         page = Paginator(range(queue["count"]), REVIEWS_PER_PAGE).get_page(queue["number"])
-        return super().get_context_data(page=page, table=queue["table"], **kwargs)
+        return super().get_context_data(
+            page=page,
+            table=queue["table"],
+            assigned=assigned,
+            assigned_query=urlencode({"assigned": assigned}),
+            queue_filters=selectors.QUEUE_FILTERS,
+            **kwargs,
+        )
 
 
 class DutiesView(LoginRequiredMixin, TemplateView):

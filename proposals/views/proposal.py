@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from .. import history, selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ProposalCreateForm
-from ..forms.review import CommentForm, LegalChallengeForm
+from ..forms.review import CaseOfficerForm, CommentForm, LegalChallengeForm
 from ..models import Comment
 from ..services import comments, drafting
 from ..services import workflow as workflow_services
@@ -58,6 +58,7 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             actions=workflow.available_actions(proposal, user, workflow.PROPOSAL_ACTIONS),
             can_flag_legal_challenge=rules.has_perm("proposals.review_proposal", user, proposal)
             and not proposal.is_finished,
+            can_assign_case_officer=rules.has_perm("proposals.review_proposal", user, proposal),
             comments=selectors.proposal_comments(proposal=proposal, user=user),
             comment_form=CommentForm(
                 home_office_choice=rules.has_perm(
@@ -197,3 +198,30 @@ class HistoryCsvView(ProposalMixin, View):
             ["When", "Who", "What happened", "Changes", "Reason"],
             rows,
         )
+
+
+class CaseOfficerView(ProposalMixin, ServiceFormView):
+    """A reviewer makes a reviewer (themselves or another) the proposal's case officer."""
+
+    template_name = "proposals/form_page.html"
+    form_class = CaseOfficerForm
+    success_message = "Case officer saved."
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.review_proposal", self.request.user, self.proposal)
+
+    def get_initial(self):
+        return {"officer": self.proposal.case_officer_id}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Choose the case officer", back=self.get_success_url(), **kwargs
+        )
+
+    def perform(self, form):
+        return workflow_services.proposal_assign_case_officer(
+            proposal=self.proposal, officer=form.cleaned_data["officer"], by=self.request.user
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:detail", kwargs={"pk": self.proposal.pk})

@@ -11,6 +11,7 @@ from .. import selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ConsultationForm, CouncilPositionsForm
 from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
+from ..messaging import with_told
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
@@ -24,7 +25,7 @@ DETAILS_FORMS = {
     Step.ORDER: OrderForm,
 }
 ACTION_MESSAGES = {
-    "submit": "Submitted for review. The Home Office has been told.",
+    "submit": "Submitted for review.",
     "approve": "Stage approved. The next stage is open.",
     "revise": "You can now revise this stage and submit it again.",
     "complete": "Stage marked as complete.",
@@ -73,10 +74,12 @@ class StageActionView(StageMixin, View):
         if not workflow.may_ever(getattr(self.stage, action), request.user):
             raise PermissionDenied
         try:
-            workflow_services.stage_transition(stage=self.stage, action=action, by=request.user)
+            stage = workflow_services.stage_transition(
+                stage=self.stage, action=action, by=request.user
+            )
         except workflow.TransitionRefused as refusal:
             return refuse(request, refusal, stage_url(self.stage))
-        messages.success(request, ACTION_MESSAGES[action])
+        messages.success(request, with_told(ACTION_MESSAGES[action], stage))
         return redirect(stage_url(self.stage))
 
 

@@ -1,8 +1,8 @@
 """The fault suite's infrastructure: a Redis of its own that tests stop and start, a database
 that refuses connections, and the portal served by gunicorn as in production.
 
-The reminder tests' Celery worker, SMTP server and scan (tests/test_reminder_delivery.py) are
-used as they are.
+The delivery tests' Celery worker and SMTP server (tests/conftest.py, tests/workers.py) and the
+reminder scan (tests/test_reminder_delivery.py) are used as they are.
 """
 
 import subprocess
@@ -18,14 +18,9 @@ from django.conf import settings
 
 from portal.celery import app as celery_app
 
-from ..helpers import ROOT, clean_env, manage
-from ..test_embedded_default import free_port, wait_for
-from ..test_reminder_delivery import (  # noqa: F401 (fixtures, used by name)
-    portal_env,
-    scan,
-    smtp_server,
-    start_worker,
-)
+from ..helpers import ROOT, clean_env, free_port, manage
+from ..test_embedded_default import wait_for
+from ..test_reminder_delivery import scan  # noqa: F401 (a fixture, used by name)
 
 STARTUP_SECONDS = 30
 
@@ -215,26 +210,3 @@ def serve_portal(tmp_path, production_var_dir):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-
-
-def call_task(task: str, env: dict) -> None:
-    """Queue `task` as the beat does (`celery call`), for the workers on the test's queue."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "call",
-            task,
-            f"--queue={env['CELERY_QUEUE']}",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr

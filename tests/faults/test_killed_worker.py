@@ -12,14 +12,8 @@ from django_celery_beat.models import PeriodicTask
 from proposals import tasks
 from proposals.models import ReminderDelivery
 
-from ..test_reminder_delivery import (
-    LEASE_SECONDS,
-    WAIT_SECONDS,
-    committed,
-    due_in_seven_working_days,
-    settle,
-)
-from .conftest import call_task
+from ..test_reminder_delivery import committed, due_in_seven_working_days
+from ..workers import LEASE_SECONDS, WAIT_SECONDS, celery_call, settle
 
 pytestmark = pytest.mark.faults
 
@@ -54,10 +48,10 @@ def test_a_send_killed_mid_way_goes_out_once_at_the_next_re_queue_after_its_leas
     ReminderDelivery.objects.filter(pk=delivery.pk).update(
         claimed_at=F("claimed_at") - timedelta(seconds=LEASE_SECONDS + 1)
     )
-    call_task("proposals.tasks.requeue_reminders", portal_env)
+    celery_call("proposals.tasks.requeue_reminders", portal_env)
     messages = settle(catcher, 1)
     # And a second re-queue finds nothing left to send.
-    call_task("proposals.tasks.requeue_reminders", portal_env)
+    celery_call("proposals.tasks.requeue_reminders", portal_env)
     assert settle(catcher, 1) == messages
     assert [str(message["To"]) for message in messages] == [essex_staff.email]
     delivery.refresh_from_db()

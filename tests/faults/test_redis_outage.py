@@ -12,8 +12,8 @@ from proposals.models import ReminderDelivery
 from ..factories import NotificationFactory, ProposalFactory
 from ..helpers import manage
 from ..test_access import MATRIX, ROLES
-from ..test_reminder_delivery import SCAN_DAY, committed, due_in_seven_working_days, settle
-from .conftest import call_task
+from ..test_reminder_delivery import SCAN_DAY, committed, due_in_seven_working_days
+from ..workers import celery_call, settle
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
@@ -109,7 +109,7 @@ def test_send_reminders_with_the_broker_down_records_them_says_so_in_one_line_an
     _, catcher = smtp_server
     _, log = start_worker()
     start_worker.ready(log)
-    call_task("proposals.tasks.requeue_reminders", portal_env)
+    celery_call("proposals.tasks.requeue_reminders", portal_env)
     messages = settle(catcher, 2)
     assert sorted(str(message["To"]) for message in messages) == sorted(
         [essex_staff.email, essex_signatory.email]
