@@ -191,7 +191,29 @@ class Told:
 
     @property
     def sentence(self) -> str:
-        return MESSAGES[self.event].told if self.people else ""
+        """The message's own sentence; for one that goes to several sides, one that names
+        only the sides someone was told on ("The PCC has been told." when the only funding
+        admin made the change)."""
+        if not self.people:
+            return ""
+        message = MESSAGES[self.event]
+        if len(message.audiences) < 2:
+            return message.told
+        sides = list(dict.fromkeys(_side(person) for person in self.people))
+        sides.sort(key=SIDES.index)
+        plural = len(sides) > 1 or sides[0] == FUNDING_SIDE
+        named = " and ".join(sides)
+        return f"{named[0].upper()}{named[1:]} {'have' if plural else 'has'} been told."
+
+
+FUNDING_SIDE = "the funding admins"
+SIDES = ["the PCC", "the Home Office", FUNDING_SIDE]
+
+
+def _side(person) -> str:
+    if person.is_pcc_member:
+        return "the PCC"
+    return FUNDING_SIDE if person.role == Role.FUNDING_ADMIN else "the Home Office"
 
 
 def with_told(message: str, result) -> str:

@@ -434,6 +434,29 @@ def test_the_page_says_the_home_office_was_told_only_when_someone_was(
     assert ("The Home Office has been told." in page) is reviewers_exist
 
 
+@pytest.mark.parametrize("other_funding_admin", [False, True])
+def test_a_money_page_names_only_the_sides_that_were_told(
+    client_for, people, essex, other_funding_admin
+):
+    if other_funding_admin:
+        UserFactory(role=Role.FUNDING_ADMIN)
+    page = (
+        client_for(people["funding"])
+        .post(
+            reverse("proposals:allocation-edit", args=["essex"]),
+            {"amount": "£100,000.00", "reason": "Agreed split", "version": ""},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Allocation saved." in page
+    if other_funding_admin:
+        assert "The PCC and the funding admins have been told." in page
+    else:
+        assert "The PCC has been told." in page
+        assert "funding admins have been told" not in page
+
+
 def test_a_made_up_e_mail_choice_is_refused_by_the_field_and_nothing_is_saved(
     client_for, essex_staff
 ):

@@ -59,6 +59,27 @@ def due_in_seven_working_days(pcc, count=1):
     return proposals
 
 
+def kill_the_send_mid_conversation(*, proposal, catcher, worker, scan) -> ReminderDelivery:
+    """Scan, let `worker` reach the mail server with `proposal`'s reminder, kill it there
+    (before the server accepted the message); returns the delivery, left "sending"."""
+    catcher.hold_next()
+    scan()
+    assert catcher.holding.wait(WAIT_SECONDS), "the worker never reached the mail server"
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert catcher.cut_off.wait(WAIT_SECONDS)
+    delivery = ReminderDelivery.objects.get(stage__proposal=proposal)
+    assert delivery.status == "sending"
+    return delivery
+
+
+def let_the_lease_pass(delivery: ReminderDelivery) -> None:
+    """Move the send's claim back past its lease in the database: never waited for."""
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(
+        claimed_at=F("claimed_at") - timedelta(seconds=LEASE_SECONDS + 1)
+    )
+
+
 @committed
 def test_a_worker_delivers_each_reminder_once_by_smtp_and_a_rerun_sends_nothing(
     essex, essex_staff, essex_signatory, reviewer, smtp_server, start_worker, scan, portal_env
@@ -146,20 +167,13 @@ def test_a_worker_killed_during_a_send_leaves_it_to_the_next_scan_which_sends_it
     start_worker.ready(log)
     for round_number in range(1, KILLED_SEND_ROUNDS + 1):
         (proposal,) = due_in_seven_working_days(essex)
-        catcher.hold_next()
-        scan()
-        assert catcher.holding.wait(WAIT_SECONDS), "the worker never reached the mail server"
-        os.kill(process.pid, signal.SIGKILL)  # mid-conversation, before the server accepted it
-        process.wait(timeout=10)
-        assert catcher.cut_off.wait(WAIT_SECONDS)
-        delivery = ReminderDelivery.objects.get(stage__proposal=proposal)
-        assert delivery.status == "sending"
+        delivery = kill_the_send_mid_conversation(
+            proposal=proposal, catcher=catcher, worker=process, scan=scan
+        )
         process, log = start_worker()
         start_worker.ready(log)
         assert NOTHING_TO_SEND in scan()
-        ReminderDelivery.objects.filter(pk=delivery.pk).update(
-            claimed_at=F("claimed_at") - timedelta(seconds=LEASE_SECONDS + 1)
-        )
+        let_the_lease_pass(delivery)
         scan()
         wait_until(
             lambda: len(catcher.received()) == round_number,  # noqa: B023 (this round's count)

@@ -1,19 +1,18 @@
 """A worker killed mid-send: its reminder goes out at the next re-queue, minutes later, not at
 the next daily scan (issue 11: "up to a day late, by which time it is superseded")."""
 
-import os
-import signal
-from datetime import timedelta
-
 import pytest
-from django.db.models import F
 from django_celery_beat.models import PeriodicTask
 
 from proposals import tasks
-from proposals.models import ReminderDelivery
 
-from ..test_reminder_delivery import committed, due_in_seven_working_days
-from ..workers import LEASE_SECONDS, WAIT_SECONDS, celery_call, settle
+from ..test_reminder_delivery import (
+    committed,
+    due_in_seven_working_days,
+    kill_the_send_mid_conversation,
+    let_the_lease_pass,
+)
+from ..workers import celery_call, settle
 
 pytestmark = pytest.mark.faults
 
@@ -34,20 +33,12 @@ def test_a_send_killed_mid_way_goes_out_once_at_the_next_re_queue_after_its_leas
     process, log = start_worker()
     start_worker.ready(log)
     (proposal,) = due_in_seven_working_days(essex)
-    catcher.hold_next()
-    scan()
-    assert catcher.holding.wait(WAIT_SECONDS), "the worker never reached the mail server"
-    os.kill(process.pid, signal.SIGKILL)  # mid-conversation, before the server accepted it
-    process.wait(timeout=10)
-    assert catcher.cut_off.wait(WAIT_SECONDS)
-    delivery = ReminderDelivery.objects.get(stage__proposal=proposal)
-    assert delivery.status == "sending"
+    delivery = kill_the_send_mid_conversation(
+        proposal=proposal, catcher=catcher, worker=process, scan=scan
+    )
     _, log = start_worker()
     start_worker.ready(log)
-    # The lease has passed (moved back in the database, not waited for).
-    ReminderDelivery.objects.filter(pk=delivery.pk).update(
-        claimed_at=F("claimed_at") - timedelta(seconds=LEASE_SECONDS + 1)
-    )
+    let_the_lease_pass(delivery)
     celery_call("proposals.tasks.requeue_reminders", portal_env)
     messages = settle(catcher, 1)
     # And a second re-queue finds nothing left to send.
