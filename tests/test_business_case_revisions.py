@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from proposals.models import AuditEvent, BusinessCaseRevision, CollaborationDuty
 from proposals.services import drafting
-from proposals.services.drafting import NOTHING_CHANGED, NothingChanged
+from proposals.services.drafting import NOTHING_CHANGED, REVISION_SAVED, NothingChanged
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,15 @@ def test_the_section_page_says_nothing_changed_and_goes_back_to_the_task_list(
     assert response.redirect_chain == [(business_case, 302)]
     assert NOTHING_CHANGED in response.content.decode()
     assert essex_proposal.revisions.count() == 1
+
+
+def test_a_changed_section_says_which_revision_it_saved(client_for, essex_proposal, essex_staff):
+    save_section(essex_proposal, "Shared estates.", 0, essex_staff)
+    url = reverse("proposals:section", args=[essex_proposal.pk, "economy"])
+
+    response = client_for(essex_staff).post(
+        url, {"text": "Shared estates and control rooms.", "base_revision": 1}, follow=True
+    )
+
+    assert REVISION_SAVED.format(number=2) in response.content.decode()
+    assert essex_proposal.revisions.count() == 2

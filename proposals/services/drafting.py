@@ -110,6 +110,7 @@ def business_case_latest(proposal: Proposal) -> BusinessCaseRevision | None:
 
 
 NOTHING_CHANGED = "You did not change anything, so no new revision was saved."
+REVISION_SAVED = "Saved as revision {number} of the business case."
 
 
 class NothingChanged(Exception):

@@ -138,6 +138,11 @@ class ServiceFormView(FormView):
             for reason in refusal.reasons:
                 form.add_error(None, reason)
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, with_told(self.success_message, self.result))
+        success_message = self.get_success_message()
+        if success_message:
+            messages.success(self.request, with_told(success_message, self.result))
         return super().form_valid(form)
+
+    def get_success_message(self) -> str:
+        """What the page says once the service has done its work (`self.result`)."""
+        return self.success_message

@@ -46,6 +46,9 @@ class BusinessCaseEditMixin(BusinessCaseMixin, LockedStageMixin):
         latest = self.latest()
         return latest.number if latest else 0
 
+    def get_success_message(self) -> str:
+        return drafting.REVISION_SAVED.format(number=self.result.number)
+
     def form_valid(self, form):
         try:
             return super().form_valid(form)
