@@ -239,7 +239,12 @@ class StageCell:
 
     @property
     def days_to_due(self) -> int | None:
-        if self.stage.due_date is None or self.stage.is_closed:
+        # A submitted stage met its deadline: it waits on the Home Office, not the PCC.
+        if (
+            self.stage.due_date is None
+            or self.stage.is_closed
+            or self.stage.status == StageStatus.SUBMITTED
+        ):
             return None
         return (self.stage.due_date - self.today).days
 

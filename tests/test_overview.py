@@ -51,6 +51,18 @@ def test_the_matrix_shows_each_stage_status_and_days_to_or_past_due(
     assert 'app-figure__number">1</span> overdue stage<' in page
 
 
+def test_a_stage_submitted_before_its_deadline_is_not_shown_overdue_while_it_waits_for_review(
+    client_for, reviewer, essex, monkeypatch
+):
+    at_london(monkeypatch, datetime(2026, 11, 30, 9, 0, tzinfo=LONDON))
+    proposal = ProposalFactory(pcc=essex, title="Essex governance")
+    set_stage(proposal, Step.BUSINESS_CASE, StageStatus.SUBMITTED, date(2026, 11, 10))
+    page = overview(client_for(reviewer))
+    assert "days overdue" not in page
+    assert 'app-figure__number">0</span> overdue stages<' in page
+    assert 'app-figure__number">1</span> stage awaiting review<' in page
+
+
 def test_the_day_count_follows_london_across_the_clock_change(
     client_for, reviewer, essex, monkeypatch
 ):
