@@ -234,3 +234,15 @@ def test_the_header_count_costs_the_same_queries_however_many_are_unread(
     assert len(fifty) == len(one)
     counted = [query for query in fifty if "proposals_notification" in query["sql"]]
     assert len(counted) == 1
+
+
+def test_a_pcc_page_shows_only_the_unread_notifications_about_that_pcc(
+    client_for, reviewer, essex, sussex
+):
+    NotificationFactory(user=reviewer, title="Essex submitted", proposal=ProposalFactory(pcc=essex))
+    NotificationFactory(
+        user=reviewer, title="Sussex submitted", proposal=ProposalFactory(pcc=sussex)
+    )
+    page = client_for(reviewer).get(reverse("proposals:pcc", args=["essex"])).content.decode()
+    assert "Essex submitted" in page
+    assert "Sussex submitted" not in page

@@ -106,6 +106,13 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def about_pcc(self, pcc_id: int):
+        """About that PCC's proposals, or, for its own people, about nothing in particular
+        (funding): what its page shows, never another PCC's news."""
+        return self.filter(
+            models.Q(proposal__pcc_id=pcc_id) | models.Q(proposal__isnull=True, user__pcc_id=pcc_id)
+        )
+
 
 class Notification(TimeStampedModel):
     """A message shown in the portal to one person; every reminder also makes one."""

@@ -165,7 +165,11 @@ class PccView(LoginRequiredMixin, TemplateView):
 
         pcc_page = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
         page = Paginator(range(pcc_page["count"]), PROPOSALS_PER_PAGE).get_page(pcc_page["number"])
-        unread = Notification.objects.for_user(self.request.user).unread()[:UNREAD_ON_HOME]
+        unread = (
+            Notification.objects.for_user(self.request.user)
+            .unread()
+            .about_pcc(pcc_page["pk"])[:UNREAD_ON_HOME]
+        )
         return super().get_context_data(
             page=page, count=pcc_page["count"], pcc_page=pcc_page, unread=unread, **kwargs
         )
