@@ -240,6 +240,7 @@ def test_a_rejected_proposal_reads_rejected_on_every_page_and_export(people, ess
         decision = client.get(url("stage", proposal, "decision")).content.decode()
         assert '<strong class="govuk-tag govuk-tag--red">Rejected</strong>' in decision
         assert "Approved" not in decision
+        assert "Rejection recorded</dt>" in decision  # not to be read as the decision's date
         history = client.get(url("detail", proposal)).content.decode()
         assert "<dt>Status</dt><dd><del>In progress</del> → Rejected</dd>" in history
         assert "<dt>Status</dt><dd><del>Active</del> → Rejected</dd>" in history
