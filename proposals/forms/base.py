@@ -78,7 +78,8 @@ def layout_for(form: forms.Form, *, exclude=()) -> list:
         elif isinstance(field.widget, forms.CheckboxInput):
             items.append(Field.checkbox(name))
         elif isinstance(field.widget, forms.Select):
-            items.append(Field.select(name, label_size=Size.SMALL))
+            # Field.select takes a legend size; a select has a label, sized through context.
+            items.append(Field(name, context={"label_size": Size.for_label(Size.SMALL)}))
         elif isinstance(field, DateInputField):
             items.append(Field(name))
         else:
