@@ -437,7 +437,10 @@ def test_council_positions_store_only_own_councils_and_what_was_typed(
     # Tampered: another PCC's council and made-up ids, which must never be recorded.
     for council in data.draw(st.lists(st.sampled_from(others), max_size=2), label="others"):
         post[f"council_{council.pk}_position"] = "objects"
-    for number in data.draw(st.lists(st.integers(-1, 2**64), max_size=2), label="made up"):
+    # (Made-up ids exclude this PCC's own councils, whose fields were drawn above.)
+    own_ids = {council.pk for council in councils}
+    made_up = st.integers(-1, 2**64).filter(lambda number: number not in own_ids)
+    for number in data.draw(st.lists(made_up, max_size=2), label="made up"):
         post[f"council_{number}_position"] = "objects"
     version_ok, _ = as_text(post["version"])
     if not (version_ok and post["version"].strip() == ""):
