@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from proposals import workflow
+from proposals.documents import ACCEPTED_TYPES_BY_KIND
 from proposals.models import AuditEvent, Document, DocumentKind, ProposalStatus, StageStatus, Step
 from proposals.services.documents import (
     EMPTY_FILE,
@@ -538,3 +539,9 @@ def test_the_documents_list_offers_upload_to_its_own_stage_when_allowed(essex_pr
     listing = render_documents(stage, can_upload=True)
 
     assert f'href="{upload_url(essex_proposal, step)}?next=/stage-page/"' in listing
+
+
+def test_every_document_kind_says_which_types_it_accepts():
+    """A new kind without an entry would answer 500 on its first upload."""
+    for kind in DocumentKind.values:
+        assert ACCEPTED_TYPES_BY_KIND[kind], kind
