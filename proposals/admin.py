@@ -147,6 +147,14 @@ class StatutoryOrderAdmin(ReadOnlyAdmin):
     list_display = ["proposal", "si_number", "made_on", "in_force_on", "transfer_date"]
 
 
+@admin.register(models.GovernanceChange)
+class GovernanceChangeAdmin(ReadOnlyAdmin):
+    """Read-only: recorded by services.governance.governance_change_record, audited."""
+
+    list_display = ["proposal", "changed_on", "passed_to", "office_title"]
+    list_select_related = ["proposal"]
+
+
 @admin.register(models.Document)
 class DocumentAdmin(ReadOnlyAdmin):
     """Read-only: documents are uploaded, replaced and removed on the stage pages, audited."""

@@ -19,6 +19,28 @@ SUPPORTS, OBJECTS = CouncilPosition.Position.SUPPORTS, CouncilPosition.Position.
 
 NO_OBJECTION = "No consulted council objected, so no independent assessment was needed."
 
+#: GOV.UK news, 26 March 2018, "Three more PCCs to take on responsibility of local fire and
+#: rescue services": the councils in Cambridgeshire, Staffordshire and West Mercia did not
+#: support the transfer, so the Home Secretary commissioned CIPFA's assessments in November 2017.
+THREE_MORE_PCCS = (
+    "https://www.gov.uk/government/news/"
+    "three-more-pccs-to-take-on-responsibility-of-local-fire-and-rescue-services"
+)
+NOT_SUPPORTED = (
+    "Did not support the transfer (GOV.UK, 26 March 2018: the relevant local authorities in "
+    "the PCC's area did not). This council's own resolution was not found."
+)
+#: Lords written answer HL5146, 1 February 2018: CIPFA was commissioned to assess the proposals
+#: of Hertfordshire, Staffordshire, Cambridgeshire, North Yorkshire and West Mercia.
+HL5146 = "https://parallelparliament.co.uk/question/HL5146/police-and-crime-commissioners-fire-and-rescue"
+#: Sources give the month CIPFA was commissioned (November 2017), not the day.
+CIPFA_COMMISSIONED = date(2017, 11, 1)
+CIPFA = "CIPFA (Chartered Institute of Public Finance and Accountancy)"
+CIPFA_COMMISSIONED_NOTE = (
+    "Commissioned by the Home Secretary in November 2017 (GOV.UK, 26 March 2018; Lords written "
+    "answer HL5146); only the month is known, so its first day is shown."
+)
+
 
 @dataclass(frozen=True)
 class Consultation:
@@ -46,6 +68,30 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class IndependentAssessment:
+    """CIPFA's assessment. `document_name` names the stand-in file seeded for the published
+    report, which the demo does not copy."""
+
+    commissioned_on: date
+    reported_on: date | None
+    summary: str
+    source_url: str
+    document_name: str = ""
+    assessor: str = CIPFA
+
+
+@dataclass(frozen=True)
+class LaterChange:
+    """Fire governance passing on after the transfer (a GovernanceChange)."""
+
+    changed_on: date
+    passed_to: str
+    office_title: str
+    summary: str
+    source_url: str
+
+
+@dataclass(frozen=True)
 class Order:
     si_number: str
     made_on: date | None
@@ -70,6 +116,8 @@ class History:
     decision: Outcome | None = None
     order: Order | None = None
     submitted_on: date | None = None
+    assessment: IndependentAssessment | None = None
+    later_changes: tuple = ()
 
 
 HISTORY = (
@@ -114,6 +162,20 @@ HISTORY = (
         consultation=Consultation(
             date(2017, 7, 10), date(2017, 9, 4), 2323, "8-week consultation (melresearch)."
         ),
+        positions=(
+            Position("Staffordshire County Council", OBJECTS, NOT_SUPPORTED, THREE_MORE_PCCS),
+            Position("Stoke-on-Trent City Council", OBJECTS, NOT_SUPPORTED, THREE_MORE_PCCS),
+        ),
+        assessment=IndependentAssessment(
+            CIPFA_COMMISSIONED,
+            date(2018, 3, 1),
+            f"{CIPFA_COMMISSIONED_NOTE} CIPFA gave the Home Secretary its opinion on the statutory "
+            "tests after seeking the views of the police force, fire service and councils; it was "
+            "published with the decision on 26 March 2018. The report's own date was not found: "
+            "the date shown (1 March 2018) is illustrative.",
+            THREE_MORE_PCCS,
+            "CIPFA independent assessment, Staffordshire",
+        ),
         decision=Outcome(
             Decision.Outcome.APPROVED, date(2018, 3, 26), "Approved (gov.uk, 26 March 2018)."
         ),
@@ -125,8 +187,9 @@ HISTORY = (
             date(2018, 8, 1),
             "https://www.legislation.gov.uk/uksi/2018/696",
         ),
-        summary="Local authorities opposed the proposal, so CIPFA was commissioned in November 2017 "
-        "to make an independent assessment. An earlier planned transfer date of 1 June 2018 was not "
+        summary="Staffordshire County Council and Stoke-on-Trent City Council did not support the "
+        "proposal (GOV.UK, 26 March 2018), so CIPFA was commissioned in November 2017 to make an "
+        "independent assessment. An earlier planned transfer date of 1 June 2018 was not "
         "used. The PFCC is styled the Staffordshire Commissioner.",
     ),
     History(
@@ -156,18 +219,46 @@ HISTORY = (
             date(2018, 6, 13),
             "Approved by Sajid Javid (harrogate-news; BBC).",
         ),
+        assessment=IndependentAssessment(
+            CIPFA_COMMISSIONED,
+            date(2018, 5, 1),
+            f"{CIPFA_COMMISSIONED_NOTE} The report's own date was not found: the date shown "
+            "(1 May 2018, before the decision of 13 June 2018) is illustrative.",
+            HL5146,
+            "CIPFA independent assessment, North Yorkshire",
+        ),
+        # S.I. 2018/970, the Police, Fire and Crime Commissioner for North Yorkshire (Fire and
+        # Rescue Authority) Order 2018: in force, and the PFCC in office, from 15 November 2018
+        # (northyorkshire-pfcc.gov.uk/news/fireoneyear). Made and laid: illustrative, see summary.
         order=Order(
             "2018/970",
-            None,
-            None,
-            None,
+            date(2018, 9, 3),
+            date(2018, 9, 5),
+            date(2018, 11, 15),
             date(2018, 11, 15),
             "https://www.legislation.gov.uk/uksi/2018/970",
         ),
+        later_changes=(
+            LaterChange(
+                date(2024, 5, 7),
+                "the Mayor of York and North Yorkshire (York and North Yorkshire Combined "
+                "Authority)",
+                "Mayor of York and North Yorkshire",
+                "The York and North Yorkshire Combined Authority Order 2023 (S.I. 2023/1432) made "
+                "the Combined Authority the fire and rescue authority, its fire functions "
+                "exercisable only by the Mayor (arts 41(1) and 42, in force 7 May 2024); the "
+                "Police, Fire and Crime Commissioner's police and fire functions passed to the "
+                "Mayor the same day.",
+                "https://www.legislation.gov.uk/uksi/2023/1432/article/42",
+            ),
+        ),
         summary="Submitted on 18 October 2017 according to the PCC's site (some press said September). "
-        "CIPFA made the independent assessment (November 2017). A Lords regret motion was debated "
-        "on 21 November 2018. Fire functions passed to the York and North Yorkshire Combined "
-        "Authority on 7 May 2024 (S.I. 2023/1432).",
+        "CIPFA made the independent assessment (commissioned November 2017). S.I. 2018/970 came "
+        "into force on 15 November 2018, when the PFCC took on the fire and rescue authority's "
+        "role; the S.I.'s made and laid dates were not found in the sources checked, and the "
+        "dates shown (3 and 5 September 2018) are illustrative. A Lords regret motion was debated "
+        "on 21 November 2018. Fire governance passed to the Mayor of York and North Yorkshire "
+        "on 7 May 2024 (S.I. 2023/1432).",
     ),
     History(
         pcc="northamptonshire",
@@ -209,6 +300,15 @@ HISTORY = (
             Position("Cambridgeshire County Council", OBJECTS, "Opposed the proposal."),
             Position("Peterborough City Council", OBJECTS, "Opposed the proposal."),
         ),
+        assessment=IndependentAssessment(
+            CIPFA_COMMISSIONED,
+            date(2017, 12, 1),
+            f"{CIPFA_COMMISSIONED_NOTE} Assessed in December 2017 (FACTS.md: submitted October "
+            "2017, assessed December 2017); only the month is known, so its first day is shown. "
+            "Published with the decision on 26 March 2018.",
+            THREE_MORE_PCCS,
+            "CIPFA independent assessment, Cambridgeshire",
+        ),
         decision=Outcome(
             Decision.Outcome.APPROVED,
             date(2018, 3, 26),
@@ -229,11 +329,31 @@ HISTORY = (
             None,
             "12 weeks; more than 1,300 responses, 60.7% in support.",
         ),
-        positions=(Position("Worcestershire County Council", OBJECTS, "Opposed unanimously."),),
+        positions=(
+            Position("Herefordshire Council", OBJECTS, NOT_SUPPORTED, THREE_MORE_PCCS),
+            Position("Shropshire Council", OBJECTS, NOT_SUPPORTED, THREE_MORE_PCCS),
+            Position("Telford & Wrekin Council", OBJECTS, NOT_SUPPORTED, THREE_MORE_PCCS),
+            Position(
+                "Worcestershire County Council",
+                OBJECTS,
+                "Opposed unanimously (FACTS.md section 4).",
+                THREE_MORE_PCCS,
+            ),
+        ),
+        assessment=IndependentAssessment(
+            CIPFA_COMMISSIONED,
+            date(2018, 3, 1),
+            f"{CIPFA_COMMISSIONED_NOTE} The report's own date was not found: the date shown "
+            "(1 March 2018, before the decision of 26 March 2018) is illustrative. The PCC "
+            "publishes it with the decision letter.",
+            "https://www.westmercia-pcc.gov.uk/west-mercia-fire-governance/",
+            "CIPFA independent assessment, West Mercia",
+        ),
         decision=Outcome(
             Decision.Outcome.APPROVED,
             date(2018, 3, 26),
-            "Approved after CIPFA's assessment (November 2017).",
+            "Approved after CIPFA's independent assessment (commissioned November 2017).",
+            THREE_MORE_PCCS,
         ),
         summary="Submitted in October 2017 (policeprofessional, 12 October 2017). Judicial review by "
         "Shropshire & Wrekin and Hereford & Worcester fire authorities dismissed on 29 July 2019: "
@@ -244,7 +364,8 @@ HISTORY = (
     History(
         pcc="hertfordshire",
         title="Hertfordshire: PCC to become the fire and rescue authority",
-        stages=(A, A, A, N, N, N),
+        # Suspended with the independent assessment open: CIPFA was commissioned (HL5146).
+        stages=(A, A, A, P, N, N),
         status=ProposalStatus.SUSPENDED,
         status_reason="Suspended at the PCC's request after an MoU with Hertfordshire County "
         "Council, to be withdrawn later (about September 2018).",
@@ -261,8 +382,15 @@ HISTORY = (
                 "The county council (the fire authority) opposed unanimously.",
             ),
         ),
+        assessment=IndependentAssessment(
+            CIPFA_COMMISSIONED,
+            None,
+            f"{CIPFA_COMMISSIONED_NOTE} No report was found: the proposal was suspended first.",
+            HL5146,
+        ),
         summary="Submitted in August 2017 (LGC's 'March 2017' is probably the outline business case). "
-        "No independent assessment was found. In June 2021 the PCC said he would act only if "
+        "CIPFA was commissioned to assess it (Lords written answer HL5146, 1 February 2018); no "
+        "report was found. In June 2021 the PCC said he would act only if "
         "mandated by government (hitchin.nub.news).",
     ),
     History(
@@ -278,7 +406,9 @@ HISTORY = (
     History(
         pcc="gloucestershire",
         title="Gloucestershire: PCC to become the fire and rescue authority",
-        stages=(A, A, A, N, P, N),
+        # The county council objected, so the Home Secretary needs an independent assessment
+        # before deciding: no record of one was found, so it is open and the decision not started.
+        stages=(A, A, A, P, N, N),
         consultation=Consultation(
             date(2018, 11, 7),
             date(2018, 12, 21),
@@ -293,12 +423,10 @@ HISTORY = (
                 "The county council (the fire authority) voted against.",
             ),
         ),
-        decision=Outcome(
-            Decision.Outcome.DEFERRED,
-            None,
-            "The policing minister wrote that no decision was possible before the May 2020 elections.",
-        ),
-        summary="Submitted in 2019 (exact date not found). No independent assessment was found. "
-        "The whole process cost local taxpayers just over £30k after the Home Office funding.",
+        summary="Submitted in 2019 (exact date not found). The county council objected, so an "
+        "independent assessment is required before the decision; none was found, so it shows as "
+        "in progress and the decision as not started. The policing minister, Nick Hurd, wrote "
+        "that no decision was possible before the May 2020 elections (gloucestershire-pcc; "
+        "wiltsglosstandard). The whole process cost local taxpayers just over £30k after the Home Office funding.",
     ),
 )

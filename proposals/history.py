@@ -23,6 +23,7 @@ EVENT_TITLES = {
     "proposal.transfer": "Fire governance transferred",
     "proposal.legal_challenge": "Legal challenge flag changed",
     "proposal.case_officer": "Case officer changed",
+    "proposal.governance_change": "Fire governance changed after transfer",
     "stage.open": "{stage} opened",
     "stage.skip": "{stage} skipped",
     "stage.submit": "{stage} submitted for review",
@@ -73,6 +74,9 @@ FIELD_LABELS = {
     "duties": "Collaboration duties",
     "fire_authorities": "Fire and rescue authorities",
     "visibility": "Visible to",
+    "changed_on": "Date of the change",
+    "passed_to": "Passed to",
+    "office_title": "Title of the office",
 }
 #: Values kept for the record but of no use to most readers: shown only in a details element.
 TECHNICAL_FIELDS = {"sha256"}

@@ -16,6 +16,12 @@ from .choices import (
     StageStatus,
     Step,
 )
+from .governance_change import (
+    PCC_TITLE,
+    PFCC_TITLE,
+    FireGovernance,
+    GovernanceChange,
+)
 from .money import Allocation, Fund, Payment
 from .notifications import (
     MessageDelivery,
@@ -51,6 +57,8 @@ __all__ = [
     "FINISHED_PROPOSAL_STATUSES",
     "MADE_BEFORE_DECISION",
     "PASSED_STAGE_STATUSES",
+    "PCC_TITLE",
+    "PFCC_TITLE",
     "SECTIONS_BY_FIELD",
     "SECTION_MAX_CHARS",
     "SI_NUMBER",
@@ -70,7 +78,9 @@ __all__ = [
     "DutyEvidence",
     "EmailTiming",
     "FireAuthority",
+    "FireGovernance",
     "Fund",
+    "GovernanceChange",
     "GovernanceModel",
     "LocalAuthority",
     "MessageDelivery",

@@ -4,6 +4,8 @@ Loaded by data migrations from shared/domain/FACTS.md; site admins may correct i
 """
 
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .base import TimeStampedModel, source_url_field
 
@@ -59,9 +61,22 @@ class Pcc(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @cached_property
+    def fire_governance(self):
+        """When it became the fire and rescue authority, and what changed after (2 queries)."""
+        from .governance_change import FireGovernance
+
+        return FireGovernance.of(self)
+
+    def title_on(self, day) -> str:
+        """ "Police and Crime Commissioner for <area>" until its order came into force, then
+        "Police, Fire and Crime Commissioner for <area>" (or a successor's title)."""
+        return self.fire_governance.title_on(day)
+
     @property
     def office_name(self) -> str:
-        return f"Police and Crime Commissioner for {self.name}"
+        """The office's title today (Europe/London)."""
+        return self.title_on(timezone.localdate())
 
 
 class FireAuthority(TimeStampedModel):

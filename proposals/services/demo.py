@@ -49,6 +49,7 @@ from ..models import (
     Step,
 )
 from .audit import audit_event_build
+from .governance import governance_change_record
 from .notifications import stage_link
 
 DEFAULT_DEMO_PASSWORD = "fire-governance-demo"
@@ -67,6 +68,7 @@ RETURNED = "Illustrative: more evidence needed on the financial case."
 ILLUSTRATIVE_TEXT = "Illustrative: {section} for this made-up proposal."
 ILLUSTRATIVE_DOCUMENT = b"%PDF-1.4\n% Illustrative document for the demo\n%%EOF\n"
 ILLUSTRATIVE_DOCUMENT_NAME = "demo/illustrative-document.pdf"
+ILLUSTRATIVE_DOCUMENT_SHA256 = hashlib.sha256(ILLUSTRATIVE_DOCUMENT).hexdigest()
 #: Stages in these states have had their content submitted or recorded: it must be complete.
 STAGES_WITH_CONTENT = (StageStatus.SUBMITTED, StageStatus.RETURNED, StageStatus.APPROVED)
 
@@ -203,6 +205,8 @@ def _seed_history(history: History) -> int:
         )
         for position in history.positions
     )
+    if history.assessment:
+        _seed_assessment(proposal, history.assessment)
     if decision:
         Decision.objects.create(
             proposal=proposal,
@@ -221,6 +225,17 @@ def _seed_history(history: History) -> int:
             transfer_date=order.transfer_date,
             source_url=order.source_url,
         )
+    for change in history.later_changes:
+        governance_change_record(
+            proposal=proposal,
+            changed_on=change.changed_on,
+            passed_to=change.passed_to,
+            office_title=change.office_title,
+            summary=change.summary,
+            source_url=change.source_url,
+            by=None,
+            reason=HISTORY_SOURCE,
+        )
     audit_event_build(
         actor=None,
         action="proposal.loaded",
@@ -230,6 +245,44 @@ def _seed_history(history: History) -> int:
         reason=HISTORY_SOURCE,
     ).save()
     return 1
+
+
+def _seed_assessment(proposal: Proposal, assessment) -> None:
+    """CIPFA's assessment; when the stage is done, a stand-in for the published report (the
+    demo does not copy it), named as such, so the stage has what the workflow asks of it."""
+    Assessment.objects.create(
+        proposal=proposal,
+        assessor=assessment.assessor,
+        commissioned_on=assessment.commissioned_on,
+        reported_on=assessment.reported_on,
+        summary=assessment.summary,
+        source_url=assessment.source_url,
+    )
+    if assessment.document_name:
+        stage = proposal.stages.get(step=Step.INDEPENDENT_ASSESSMENT)
+        _illustrative_document(
+            stage,
+            DocumentKind.ASSESSMENT,
+            User.objects.filter(role=Role.REVIEWER).order_by("pk").first(),
+            name=f"{assessment.document_name} (stand-in for the published report).pdf",
+        ).save()
+
+
+def _illustrative_document(stage, kind, by, *, name: str = "") -> Document:
+    """An unsaved document of `kind` on `stage`, whose file is the demo's illustrative PDF."""
+    if not default_storage.exists(ILLUSTRATIVE_DOCUMENT_NAME):
+        default_storage.save(ILLUSTRATIVE_DOCUMENT_NAME, ContentFile(ILLUSTRATIVE_DOCUMENT))
+    return Document(
+        proposal_id=stage.proposal_id,
+        stage=stage,
+        kind=kind,
+        file=ILLUSTRATIVE_DOCUMENT_NAME,
+        original_name=name or f"{DocumentKind(kind).label} (illustrative).pdf",
+        content_type="application/pdf",
+        size_bytes=len(ILLUSTRATIVE_DOCUMENT),
+        sha256=ILLUSTRATIVE_DOCUMENT_SHA256,
+        uploaded_by=by,
+    )
 
 
 def _seed_synthetic(*, wanted: int, today: date) -> int:
@@ -284,22 +337,6 @@ class _ContentKit:
         self.councils = {}
         for council in LocalAuthority.objects.order_by("name"):
             self.councils.setdefault(council.pcc_id, []).append(council)
-        if not default_storage.exists(ILLUSTRATIVE_DOCUMENT_NAME):
-            default_storage.save(ILLUSTRATIVE_DOCUMENT_NAME, ContentFile(ILLUSTRATIVE_DOCUMENT))
-        self.sha256 = hashlib.sha256(ILLUSTRATIVE_DOCUMENT).hexdigest()
-
-    def _document(self, stage, kind, by) -> Document:
-        return Document(
-            proposal_id=stage.proposal_id,
-            stage=stage,
-            kind=kind,
-            file=ILLUSTRATIVE_DOCUMENT_NAME,
-            original_name=f"{DocumentKind(kind).label} (illustrative).pdf",
-            content_type="application/pdf",
-            size_bytes=len(ILLUSTRATIVE_DOCUMENT),
-            sha256=self.sha256,
-            uploaded_by=by,
-        )
 
     def add(self, plans, proposals, stages) -> None:
         by_proposal = {}
@@ -317,13 +354,17 @@ class _ContentKit:
             if Step.BUSINESS_CASE in done:
                 revisions.append(plan.revision(proposal, staff))
                 documents.append(
-                    self._document(done[Step.BUSINESS_CASE], DocumentKind.BUSINESS_CASE, staff)
+                    _illustrative_document(
+                        done[Step.BUSINESS_CASE], DocumentKind.BUSINESS_CASE, staff
+                    )
                 )
             if Step.CONSULTATION in done:
                 made[Consultation].append(plan.consultation(proposal))
                 positions += plan.positions(proposal, self.councils.get(proposal.pcc_id, []))
                 documents.append(
-                    self._document(done[Step.CONSULTATION], DocumentKind.CONSULTATION_REPORT, staff)
+                    _illustrative_document(
+                        done[Step.CONSULTATION], DocumentKind.CONSULTATION_REPORT, staff
+                    )
                 )
             for step, model, kind in (
                 (Step.INDEPENDENT_ASSESSMENT, Assessment, DocumentKind.ASSESSMENT),
@@ -333,7 +374,7 @@ class _ContentKit:
                 if step in done:
                     made[model].append(plan.record(proposal, model))
                     if kind:
-                        documents.append(self._document(done[step], kind, self.reviewer))
+                        documents.append(_illustrative_document(done[step], kind, self.reviewer))
             waiting = by_proposal[proposal.pk].get(plan.open_step)
             if self.reviewer and waiting is not None and waiting.status == StageStatus.SUBMITTED:
                 notifications.append(self._submitted_notification(proposal, waiting, staff))
