@@ -17,6 +17,8 @@ from .choices import (
     Step,
 )
 from .governance_change import (
+    CHANGE_BEFORE_TRANSFER,
+    CHANGE_NEEDS_TRANSFER,
     PCC_TITLE,
     PFCC_TITLE,
     FireGovernance,
@@ -53,6 +55,8 @@ from .reference import (
 
 __all__ = [
     "BUSINESS_CASE_SECTIONS",
+    "CHANGE_BEFORE_TRANSFER",
+    "CHANGE_NEEDS_TRANSFER",
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
     "MADE_BEFORE_DECISION",
