@@ -1,7 +1,9 @@
 """What happened to each of the nine proposals, from shared/domain/FACTS.md section 4.
 
 Demo data only (`manage.py seed_demo`). Every date and figure carries its source; where FACTS.md
-found no date, none is given. Anything invented says so in the proposal's summary.
+found no date, none is given, unless a stage the workflow shows as done needs one: then a date
+known only to its month is shown as the month's first day, and one not found at all is marked
+illustrative, in the record's own summary. Anything invented says so in the proposal's summary.
 """
 
 from dataclasses import dataclass
