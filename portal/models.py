@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Home Office reviewer"
     FUNDING_ADMIN = "funding_admin", "Funding admin"
     SITE_ADMIN = "site_admin", "Site admin"
+    # Outside both: an officer of a council or fire and rescue authority, and an assessor.
+    CONSULTEE = "consultee", "Consultee"
+    ASSESSOR = "assessor", "Independent assessor"
 
 
 PCC_ROLES = (Role.PCC_STAFF, Role.PCC_SIGNATORY)
@@ -43,6 +46,14 @@ STAFF_IS_SITE_ADMIN = (
     "Site admins, and only site admins, have staff status; superusers must be site admins."
 )
 
+CONSULTEE_HAS_ONE_BODY = (
+    "A consultee speaks for exactly one body: a council or a fire and rescue authority; "
+    "nobody else has one."
+)
+ASSESSOR_HAS_ORGANISATION = (
+    "An independent assessor names the organisation they assess for; nobody else has one."
+)
+
 
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -53,6 +64,28 @@ class User(AbstractUser):
         blank=True,
         related_name="people",
         help_text="Required for PCC staff and signatories; empty for Home Office roles.",
+    )
+    # A consultee speaks for exactly one body; its PCC area is the body's.
+    local_authority = models.ForeignKey(
+        "proposals.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultees",
+        help_text="For a consultee officer of an upper-tier council.",
+    )
+    fire_authority = models.ForeignKey(
+        "proposals.FireAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultees",
+        help_text="For a consultee officer of a fire and rescue authority.",
+    )
+    organisation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For an independent assessor: who they assess for, e.g. CIPFA.",
     )
 
     early_reminders = models.BooleanField(
@@ -91,6 +124,28 @@ class User(AbstractUser):
                 | (~Q(role=Role.SITE_ADMIN) & Q(is_staff=False) & Q(is_superuser=False)),
                 violation_error_message=STAFF_IS_SITE_ADMIN,
             ),
+            models.CheckConstraint(
+                name="user_consultee_has_exactly_one_body",
+                condition=(
+                    Q(role=Role.CONSULTEE)
+                    & (
+                        (Q(local_authority__isnull=False) & Q(fire_authority__isnull=True))
+                        | (Q(local_authority__isnull=True) & Q(fire_authority__isnull=False))
+                    )
+                )
+                | (
+                    ~Q(role=Role.CONSULTEE)
+                    & Q(local_authority__isnull=True)
+                    & Q(fire_authority__isnull=True)
+                ),
+                violation_error_message=CONSULTEE_HAS_ONE_BODY,
+            ),
+            models.CheckConstraint(
+                name="user_assessor_has_organisation",
+                condition=(Q(role=Role.ASSESSOR) & ~Q(organisation=""))
+                | (~Q(role=Role.ASSESSOR) & Q(organisation="")),
+                violation_error_message=ASSESSOR_HAS_ORGANISATION,
+            ),
         ]
 
     def __str__(self):
@@ -103,6 +158,19 @@ class User(AbstractUser):
     @property
     def is_home_office(self) -> bool:
         return self.role in HOME_OFFICE_ROLES
+
+    @property
+    def is_consultee(self) -> bool:
+        return self.role == Role.CONSULTEE
+
+    @property
+    def is_assessor(self) -> bool:
+        return self.role == Role.ASSESSOR
+
+    @property
+    def consultee_body(self):
+        """The council or fire and rescue authority a consultee speaks for (else None)."""
+        return self.local_authority or self.fire_authority
 
 
 class EnrolmentLinkQuerySet(models.QuerySet):

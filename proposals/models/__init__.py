@@ -44,6 +44,7 @@ from .reference import (
     LocalAuthority,
     Pcc,
 )
+from .representation import Representation
 
 __all__ = [
     "BUSINESS_CASE_SECTIONS",
@@ -82,6 +83,7 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "ReminderDelivery",
+    "Representation",
     "Section",
     "Stage",
     "StageStatus",

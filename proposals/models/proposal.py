@@ -85,6 +85,14 @@ class Proposal(ProposalWorkflow, TimeStampedModel):
         help_text="The Home Office reviewer who handles it: submissions and Home Office "
         "reminders go to them (to every reviewer when there is none).",
     )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assessed_proposals",
+        limit_choices_to={"role": "assessor"},
+        help_text="Independent assessors (e.g. from CIPFA) who may see it and record its "
+        "independent assessment.",
+    )
 
     objects = ProposalQuerySet.as_manager()
 
