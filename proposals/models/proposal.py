@@ -54,6 +54,23 @@ class ProposalQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=ProposalStatus.ACTIVE)
 
+    def assessed_by(self, user):
+        """The proposals an independent assessor is assigned to (none for anyone else)."""
+        if not (user.is_authenticated and user.is_assessor):
+            return self.none()
+        return self.filter(assessors=user)
+
+    def open_to(self, user):
+        """The proposals whose public record `user` may read: those they may see in full,
+        a consultee's police area's, and an assessor's assigned ones. Others: none (404)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_consultee:
+            return self.filter(pcc_id=user.consultee_pcc_id)
+        if user.is_assessor:
+            return self.assessed_by(user)
+        return self.visible_to(user)
+
 
 class Proposal(ProposalWorkflow, TimeStampedModel):
     pcc = models.ForeignKey(Pcc, on_delete=models.PROTECT, related_name="proposals")
