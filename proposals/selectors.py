@@ -92,7 +92,12 @@ def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
 
 
 def stage_documents(*, stage: Stage) -> QuerySet:
-    return stage.documents.select_related("uploaded_by").order_by("-created_at", "-pk")
+    """The stage's own documents; a representation's are shown with the representation."""
+    return (
+        stage.documents.exclude(kind=DocumentKind.REPRESENTATION)
+        .select_related("uploaded_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -460,6 +460,9 @@ def document_change_blockers(document, user) -> list[str]:
     editing its stage, but also while the stage is back with the PCC, never once submitted."""
     if document.stage is None:
         return [EDITING_CLOSED]
+    if document.representation_id is not None:
+        # What a council or fire authority lodged is theirs: the PCC it answers never changes it.
+        return [REPRESENTATION_DOCUMENT_FIXED]
     return edit_blockers(document.stage, user, statuses=DOCUMENTS_CHANGEABLE)
 
 
@@ -475,6 +478,9 @@ REPRESENTATIONS_CLOSED = (
 RESPONSES_CLOSED = (
     "Responses can be recorded or changed only until the submission to the Home Secretary is "
     "sent for review."
+)
+REPRESENTATION_DOCUMENT_FIXED = (
+    "This document is part of a body's representation: only that body can add to it."
 )
 #: The submission's statuses in which the PCC may still answer a representation.
 RESPONSES_OPEN = (StageStatus.NOT_STARTED, StageStatus.IN_PROGRESS)

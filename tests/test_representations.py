@@ -390,3 +390,23 @@ def test_a_site_admin_invites_consultees_and_assessors_by_email(
         action="enrolment_link_issued", actor=site_admin, object_id=str(assessor.pk)
     ).exists()
     assert "not a consultee or independent assessor" in response.content.decode()
+
+
+def test_the_pcc_cannot_remove_or_replace_a_bodys_representation_document(
+    client_for, in_consultation, essex_consultee, essex_staff
+):
+    stage = stage_of(in_consultation, Step.CONSULTATION)
+    document = attach_document(
+        stage,
+        DocumentKind.REPRESENTATION,
+        essex_consultee,
+        name="letter.pdf",
+        representation=representation_of(in_consultation, essex_consultee),
+    )
+    client = client_for(essex_staff)
+    stage_page = client.get(reverse("proposals:stage", args=[in_consultation.pk, "consultation"]))
+    remove = reverse("proposals:document-remove", args=[in_consultation.pk, document.pk])
+    assert remove not in stage_page.content.decode()
+    response = client.post(remove, follow=True)
+    assert escape(workflow.REPRESENTATION_DOCUMENT_FIXED) in response.content.decode()
+    assert in_consultation.documents.filter(pk=document.pk).exists()
