@@ -5,7 +5,9 @@ Read top to bottom:
   2. the guards: conditions with the sentence a user sees when one does not hold;
   3. the stage transitions (django-fsm-2 on the Stage model);
   4. the proposal transitions (withdraw, suspend, resume, reject, transfer);
-  5. `blockers()` and `fire()`, which the services call.
+  5. who may change a stage's content, and when; 5b. when a consultee may lodge a
+     representation and the PCC respond to it;
+  6. `blockers()` and `fire()`, which the services call.
 
 A stage moves not_started -> in_progress -> submitted -> approved, or submitted -> returned ->
 in_progress with the reviewer's reasons. PCCs submit the first three steps; the Home Office

@@ -59,9 +59,7 @@ class PublicRecordView(OpenToOutsidersMixin, TemplateView):
                 kind=DocumentKind.REPRESENTATION
             ),
             representations=selectors.representations_open_to(proposal=proposal, user=user),
-            may_lodge=not workflow.representation_blockers(proposal, user)
-            if rules.has_perm("proposals.lodge_representation", user, proposal)
-            else False,
+            may_lodge=not workflow.representation_blockers(proposal, user),
             body_representation=services.body_representation(proposal=proposal, user=user),
             proposal_url=reverse("proposals:detail", kwargs={"pk": proposal.pk})
             if rules.has_perm("proposals.view_proposal", user, proposal)
