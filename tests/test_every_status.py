@@ -228,14 +228,19 @@ def test_every_document_kind_is_named_on_its_stage_and_in_history(
         if kind == DocumentKind.REPRESENTATION
         else None
     )
-    document = attach_document(
-        stage_of(proposal, Step.BUSINESS_CASE), kind, essex_staff, representation=representation
-    )
+    # A representation's documents are lodged during the consultation, and listed with it.
+    step = Step.CONSULTATION if representation else Step.BUSINESS_CASE
+    stage = stage_of(proposal, step)
+    document = attach_document(stage, kind, essex_staff, representation=representation)
     record(proposal, document, "document.uploaded", by=essex_staff, kind=kind)
     label = DocumentKind(kind).label
     for role in EVERYONE:
-        page = read(role, reverse("proposals:stage", args=[proposal.pk, "business-case"]))
-        assert f'<td class="govuk-table__cell">{label}</td>' in page
+        page = read(role, reverse("proposals:stage", args=[proposal.pk, stage.step_slug]))
+        if representation:
+            card = page.split(f'<h3 class="govuk-summary-card__title">{representation.body}</h3>')
+            assert f">{document.original_name}</a>" in card[1]
+        else:
+            assert f'<td class="govuk-table__cell">{label}</td>' in page
         history = read(role, reverse("proposals:detail", args=[proposal.pk]))
         assert f"<dt>Kind of document</dt><dd>{label}</dd>" in history
 
