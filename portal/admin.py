@@ -39,16 +39,26 @@ class UserAdmin(DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     list_display = ["username", "get_full_name", "email", "role", "pcc", "is_active"]
     list_filter = ["role", "pcc", "is_active"]
+    # Consultees speak for one body; assessors name their organisation (User.clean says which).
+    ROLE_FIELDS = ("role", "pcc", "local_authority", "fire_authority", "organisation")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Role in the portal", {"fields": ("role", "pcc")}),
+        ("Role in the portal", {"fields": ROLE_FIELDS}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         # Admin powers go with the site-admin role alone (constraint user_staff_is_site_admin).
-        ("Role in the portal", {"fields": ("role", "pcc", "is_staff", "is_superuser")}),
+        (
+            "Role in the portal",
+            {"fields": (*ROLE_FIELDS, "email", "is_staff", "is_superuser")},
+        ),
     )
-    actions = ["send_enrolment_link", "reset_authenticator_apps"]
+    actions = ["send_invitation", "send_enrolment_link", "reset_authenticator_apps"]
+
+    @admin.action(description="Invite consultees and independent assessors by e-mail")
+    def send_invitation(self, request, queryset):
+        """Through the accounts service: what they may do, and their enrolment link (audited)."""
+        self._send_links(request, queryset, accounts.invitation_send)
 
     @admin.action(description="E-mail an enrolment link for an authenticator app")
     def send_enrolment_link(self, request, queryset):

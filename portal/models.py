@@ -1,6 +1,7 @@
 """The portal's user: one role each, and PCC people tied to exactly one PCC (DESIGN.md s.2)."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,10 +13,15 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Home Office reviewer"
     FUNDING_ADMIN = "funding_admin", "Funding admin"
     SITE_ADMIN = "site_admin", "Site admin"
+    # Outside both: an officer of a council or fire and rescue authority, and an assessor.
+    CONSULTEE = "consultee", "Consultee"
+    ASSESSOR = "assessor", "Independent assessor"
 
 
 PCC_ROLES = (Role.PCC_STAFF, Role.PCC_SIGNATORY)
 HOME_OFFICE_ROLES = (Role.REVIEWER, Role.FUNDING_ADMIN, Role.SITE_ADMIN)
+#: People from outside the PCCs and the Home Office, invited to a narrow part of the portal.
+INVITED_ROLES = (Role.CONSULTEE, Role.ASSESSOR)
 
 
 class UserQuerySet(models.QuerySet):
@@ -24,6 +30,11 @@ class UserQuerySet(models.QuerySet):
 
     def reviewers(self):
         return self.filter(role=Role.REVIEWER, is_active=True)
+
+    def consultees_of(self, body):
+        """The active consultees who speak for `body`, a council or fire and rescue authority."""
+        field = "local_authority" if body._meta.model_name == "localauthority" else "fire_authority"
+        return self.filter(role=Role.CONSULTEE, is_active=True, **{field: body})
 
 
 SUPERUSER_IS_SITE_ADMIN = "A superuser is a site admin: leave the role empty or choose site admin"
@@ -43,6 +54,22 @@ STAFF_IS_SITE_ADMIN = (
     "Site admins, and only site admins, have staff status; superusers must be site admins."
 )
 
+CONSULTEE_HAS_ONE_BODY = (
+    "A consultee speaks for exactly one body: a council or a fire and rescue authority; "
+    "nobody else has one."
+)
+ASSESSOR_HAS_ORGANISATION = (
+    "An independent assessor names the organisation they assess for; nobody else has one."
+)
+CONSULTEE_NO_BODY = "Choose the council or the fire and rescue authority this consultee speaks for"
+CONSULTEE_TWO_BODIES = (
+    "A consultee speaks for one body: choose a council or a fire and rescue authority, not both"
+)
+ONLY_CONSULTEES_HAVE_A_BODY = "Only consultees speak for a council or fire and rescue authority"
+ASSESSOR_NO_ORGANISATION = "Enter the organisation the assessor works for, for example CIPFA"
+ONLY_ASSESSORS_HAVE_AN_ORGANISATION = "Only independent assessors have an organisation here"
+ONLY_PCC_PEOPLE_HAVE_A_PCC = "Only PCC staff and signatories belong to a PCC"
+
 
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -53,6 +80,28 @@ class User(AbstractUser):
         blank=True,
         related_name="people",
         help_text="Required for PCC staff and signatories; empty for Home Office roles.",
+    )
+    # A consultee speaks for exactly one body; its PCC area is the body's.
+    local_authority = models.ForeignKey(
+        "proposals.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultees",
+        help_text="For a consultee officer of an upper-tier council.",
+    )
+    fire_authority = models.ForeignKey(
+        "proposals.FireAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultees",
+        help_text="For a consultee officer of a fire and rescue authority.",
+    )
+    organisation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For an independent assessor: who they assess for, e.g. CIPFA.",
     )
 
     early_reminders = models.BooleanField(
@@ -91,6 +140,28 @@ class User(AbstractUser):
                 | (~Q(role=Role.SITE_ADMIN) & Q(is_staff=False) & Q(is_superuser=False)),
                 violation_error_message=STAFF_IS_SITE_ADMIN,
             ),
+            models.CheckConstraint(
+                name="user_consultee_has_exactly_one_body",
+                condition=(
+                    Q(role=Role.CONSULTEE)
+                    & (
+                        (Q(local_authority__isnull=False) & Q(fire_authority__isnull=True))
+                        | (Q(local_authority__isnull=True) & Q(fire_authority__isnull=False))
+                    )
+                )
+                | (
+                    ~Q(role=Role.CONSULTEE)
+                    & Q(local_authority__isnull=True)
+                    & Q(fire_authority__isnull=True)
+                ),
+                violation_error_message=CONSULTEE_HAS_ONE_BODY,
+            ),
+            models.CheckConstraint(
+                name="user_assessor_has_organisation",
+                condition=(Q(role=Role.ASSESSOR) & ~Q(organisation=""))
+                | (~Q(role=Role.ASSESSOR) & Q(organisation="")),
+                violation_error_message=ASSESSOR_HAS_ORGANISATION,
+            ),
         ]
 
     def __str__(self):
@@ -103,6 +174,47 @@ class User(AbstractUser):
     @property
     def is_home_office(self) -> bool:
         return self.role in HOME_OFFICE_ROLES
+
+    @property
+    def is_consultee(self) -> bool:
+        return self.role == Role.CONSULTEE
+
+    @property
+    def is_assessor(self) -> bool:
+        return self.role == Role.ASSESSOR
+
+    @property
+    def consultee_body(self):
+        """The council or fire and rescue authority a consultee speaks for (else None)."""
+        return self.local_authority or self.fire_authority
+
+    @property
+    def consultee_pcc_id(self) -> int | None:
+        """The police area a consultee's body lies in: the proposals they may see."""
+        body = self.consultee_body
+        return body.pcc_id if body is not None else None
+
+    def clean(self):
+        """The role's ties, by field, before the database's checks refuse them as a whole."""
+        super().clean()
+        errors = {}
+        if self.role == Role.CONSULTEE:
+            if self.local_authority_id and self.fire_authority_id:
+                errors["fire_authority"] = CONSULTEE_TWO_BODIES
+            elif not (self.local_authority_id or self.fire_authority_id):
+                errors["local_authority"] = CONSULTEE_NO_BODY
+        else:
+            for field in ("local_authority", "fire_authority"):
+                if getattr(self, f"{field}_id"):
+                    errors[field] = ONLY_CONSULTEES_HAVE_A_BODY
+        if self.role == Role.ASSESSOR and not self.organisation.strip():
+            errors["organisation"] = ASSESSOR_NO_ORGANISATION
+        if self.role != Role.ASSESSOR and self.organisation:
+            errors["organisation"] = ONLY_ASSESSORS_HAVE_AN_ORGANISATION
+        if self.role not in PCC_ROLES and self.pcc_id:
+            errors["pcc"] = ONLY_PCC_PEOPLE_HAVE_A_PCC
+        if errors:
+            raise ValidationError(errors)
 
 
 class EnrolmentLinkQuerySet(models.QuerySet):

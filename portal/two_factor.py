@@ -1,8 +1,9 @@
 """Time-based one-time passwords (django-otp): who must use them, and what a session has passed.
 
-One rule for who must use a code (`must_use_codes`): the Home Office roles, and anyone with
-Django admin powers (is_staff or is_superuser) whatever their role, whenever OTP_REQUIRED is on
-(the default whenever debug is off). PCC people may enrol; once they have, codes are asked too.
+One rule for who must use a code (`must_use_codes`): the Home Office roles, the invited
+consultees and independent assessors, and anyone with Django admin powers (is_staff or
+is_superuser) whatever their role, whenever OTP_REQUIRED is on (the default whenever debug is
+off). PCC people may enrol; once they have, codes are asked too.
 
 What a password alone cannot do: enrol an app on an account that has one (the session must pass
 a code first, and the password is typed again), or enrol the first app of an account that must
@@ -22,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import HOME_OFFICE_ROLES
+from .models import HOME_OFFICE_ROLES, INVITED_ROLES
 
 DEVICE_NAME = "Authenticator app"
 WRONG_CODE = "Enter the 6-digit code your authenticator app shows now"
@@ -37,7 +38,12 @@ ENROLMENT_LINK_KEY = "portal_enrolment_link"
 
 def must_use_codes(user) -> bool:
     """Whether `user`'s role or powers call for a one-time password (when OTP_REQUIRED is on)."""
-    return user.role in HOME_OFFICE_ROLES or user.is_staff or user.is_superuser
+    return (
+        user.role in HOME_OFFICE_ROLES
+        or user.role in INVITED_ROLES
+        or user.is_staff
+        or user.is_superuser
+    )
 
 
 def has_confirmed_device(user) -> bool:

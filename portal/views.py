@@ -36,9 +36,12 @@ DEVICE_REMOVED = "“{name}” removed"
 
 @login_required
 def home(request):
-    """Each role lands on its own home: the overview for the Home Office, the PCC page for PCCs."""
+    """Each role lands on its own home: the overview for the Home Office, the PCC page for PCCs,
+    the proposals open to them for consultees and independent assessors."""
     if request.user.is_home_office:
         return redirect("proposals:overview")
+    if request.user.is_consultee or request.user.is_assessor:
+        return redirect("proposals:your-proposals")
     return redirect("proposals:pcc", slug=request.user.pcc.slug)
 
 

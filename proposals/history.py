@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from django.template.defaultfilters import filesizeformat
 from django.utils.dateparse import parse_date
 
-from .models import CouncilPosition, Decision, DocumentKind, ProposalStatus, StageStatus, Step
+from .models import (
+    CouncilPosition,
+    Decision,
+    DocumentKind,
+    ProposalStatus,
+    Representation,
+    StageStatus,
+    Step,
+)
 
 #: How each audit action reads; {stage} is the stage's name, {section} the business case's.
 EVENT_TITLES = {
@@ -45,6 +53,10 @@ EVENT_TITLES = {
     "statutoryorder.saved": "Order details saved",
     "document.uploaded": "Document uploaded",
     "comment.added": "Comment added",
+    "representation.lodged": "Representation lodged",
+    "representation.changed": "Representation changed",
+    "representation.responded": "The PCC responded to a representation",
+    "proposal.assessors": "Independent assessors changed",
 }
 
 #: What each recorded value is called; others read as their name in words ("si_number" aside).
@@ -145,6 +157,8 @@ def changes_text(event) -> str:
 def _choices_for(event, key):
     if key == "status":
         return STATUS_CHOICES.get(event.action.split(".")[0])
+    if key == "position" and event.action.startswith("representation."):
+        return Representation.Position
     return CHOICE_FIELDS.get(key)
 
 

@@ -28,6 +28,7 @@ PCC_SIGNATORIES = "the PCC's signatories"
 HOME_OFFICE = "the proposal's case officer, or every reviewer when it has none"
 FUNDING_ADMINS = "the funding admins"
 NAMED = "the people the change names (the new and the previous case officer)"
+BODY_OFFICERS = "the consultees of the body that made the representation"
 
 
 def home_office_people(proposal) -> list:
@@ -130,6 +131,20 @@ MESSAGES = {
         "{actor} made {officer} the case officer for {proposal} ({pcc}).",
         "The case officers have been told.",
     ),
+    MessageEvent.REPRESENTATION_LODGED: Message(
+        (PCC_PEOPLE,),
+        "Representation {lodged}: {body} on {proposal}",
+        "{actor} {lodged} the representation of {body} on {proposal}: {position}. Record the "
+        "PCC's response to it on the consultation stage.",
+        "The PCC has been told.",
+    ),
+    MessageEvent.REPRESENTATION_ANSWERED: Message(
+        (BODY_OFFICERS,),
+        "The PCC has responded to the representation of {body} on {proposal}",
+        "{actor} recorded the response of the {pcc} PCC to the representation of {body} on "
+        "{proposal}.",
+        "The body's consultees have been told.",
+    ),
 }
 
 
@@ -161,6 +176,8 @@ def _group(audience: str, *, proposal, pcc, named) -> list:
         return list(User.objects.filter(role=Role.FUNDING_ADMIN, is_active=True))
     if audience == NAMED:
         return [person for person in named if person is not None and person.is_active]
+    if audience == BODY_OFFICERS:
+        return list(User.objects.consultees_of(named[0]))
     raise ValueError(audience)
 
 

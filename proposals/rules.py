@@ -47,6 +47,32 @@ def is_signatory_for_proposal(user, proposal):
     return is_member_for_proposal(user, proposal) and user.role == Role.PCC_SIGNATORY
 
 
+@rules.predicate
+def is_consultee_for_proposal(user, proposal):
+    """An officer of a council or fire and rescue authority in the proposal's police area."""
+    return (
+        user.is_authenticated
+        and user.is_consultee
+        and proposal is not None
+        and user.consultee_pcc_id == proposal.pcc_id
+    )
+
+
+@rules.predicate
+def is_assessor_for_proposal(user, proposal):
+    return (
+        user.is_authenticated
+        and user.is_assessor
+        and proposal is not None
+        and proposal.assessors.filter(pk=user.pk).exists()
+    )
+
+
+@rules.predicate
+def is_consultee_or_assessor(user):
+    return user.is_authenticated and (user.is_consultee or user.is_assessor)
+
+
 rules.add_perm("proposals.view_overview", is_home_office)
 rules.add_perm("proposals.view_pcc", is_home_office | is_member_of_pcc)
 rules.add_perm("proposals.view_review_queue", is_home_office)
@@ -64,3 +90,20 @@ rules.add_perm("proposals.see_home_office_comments", is_home_office)
 rules.add_perm("proposals.change_funding", is_funding_admin)
 rules.add_perm("proposals.view_funding", is_home_office | is_pcc_member)
 rules.add_perm("proposals.view_pcc_funding", is_home_office | is_member_of_pcc)
+# Consultees and assessors: the public record of the proposals open to them (the business case
+# as submitted, the consultation and its report), never the drafts, comments or history.
+rules.add_perm("proposals.view_your_proposals", is_consultee_or_assessor)
+rules.add_perm(
+    "proposals.view_public_record",
+    is_home_office | is_member_for_proposal | is_consultee_for_proposal | is_assessor_for_proposal,
+)
+# A consultee lodges their own body's representation; when is in workflow.py.
+rules.add_perm("proposals.lodge_representation", is_consultee_for_proposal)
+# Every body's representation and the PCC's responses (a consultee sees only their body's).
+rules.add_perm(
+    "proposals.view_representations",
+    is_home_office | is_member_for_proposal | is_assessor_for_proposal,
+)
+rules.add_perm("proposals.respond_to_representation", is_member_for_proposal)
+# The independent assessment: recorded by reviewers, or by the assessor assigned to it.
+rules.add_perm("proposals.record_assessment", is_reviewer | is_assessor_for_proposal)

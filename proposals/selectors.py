@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     Max,
     OuterRef,
@@ -33,11 +34,13 @@ from .models import (
     BusinessCaseRevision,
     CollaborationDuty,
     Comment,
+    DocumentKind,
     DutyEvidence,
     Fund,
     Pcc,
     Proposal,
     ProposalStatus,
+    Representation,
     Stage,
     StageStatus,
     Step,
@@ -89,7 +92,12 @@ def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
 
 
 def stage_documents(*, stage: Stage) -> QuerySet:
-    return stage.documents.select_related("uploaded_by").order_by("-created_at", "-pk")
+    """The stage's own documents; a representation's are shown with the representation."""
+    return (
+        stage.documents.exclude(kind=DocumentKind.REPRESENTATION)
+        .select_related("uploaded_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -427,3 +435,76 @@ def _cache_optional(key: str):
             error,
             key,
         )
+
+
+# --- Consultees and independent assessors --------------------------------------------------
+
+
+def documents_open_to(*, proposal: Proposal, user) -> QuerySet:
+    """The documents of `proposal` that `user` may download. Those who may see the proposal see
+    them all; a consultee or assessor sees its public record: the business case as submitted
+    (once approved), the consultation report, and representations (a consultee only its own
+    body's); an assessor also the independent assessment's and the councils' responses."""
+    documents = proposal.documents.select_related("uploaded_by", "stage")
+    if rules.has_perm("proposals.view_proposal", user, proposal):
+        return documents
+    public = Q(
+        kind=DocumentKind.BUSINESS_CASE,
+        stage__step=Step.BUSINESS_CASE,
+        stage__status__in=PASSED_STAGE_STATUSES,
+    ) | Q(kind=DocumentKind.CONSULTATION_REPORT)
+    if rules.has_perm("proposals.view_representations", user, proposal):
+        public |= Q(kind__in=(DocumentKind.REPRESENTATION, DocumentKind.COUNCIL_RESPONSE)) | Q(
+            stage__step=Step.INDEPENDENT_ASSESSMENT
+        )
+    elif rules.has_perm("proposals.lodge_representation", user, proposal):
+        public |= Q(
+            kind=DocumentKind.REPRESENTATION,
+            representation__local_authority_id=user.local_authority_id,
+            representation__fire_authority_id=user.fire_authority_id,
+        )
+    else:
+        return documents.none()
+    return documents.filter(public)
+
+
+def business_case_as_submitted(*, proposal: Proposal) -> BusinessCaseRevision | None:
+    """The business case revision the PCC submitted (the latest when its stage was last
+    submitted), or None before it was ever submitted: drafts are never shown outside."""
+    stage = proposal.stages.get(step=Step.BUSINESS_CASE)
+    if stage.submitted_at is None:
+        return None
+    return (
+        proposal.revisions.filter(created_at__lte=stage.submitted_at)
+        .select_related("created_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def representations_open_to(*, proposal: Proposal, user) -> QuerySet:
+    """Every representation on `proposal` with the PCC's response, for those who may see them
+    all; a consultee's own body's only."""
+    representations = proposal.representations.select_related(
+        "local_authority", "fire_authority", "lodged_by", "responded_by"
+    ).prefetch_related("documents")
+    if rules.has_perm("proposals.view_representations", user, proposal):
+        return representations
+    if rules.has_perm("proposals.lodge_representation", user, proposal):
+        return representations.filter(
+            local_authority_id=user.local_authority_id, fire_authority_id=user.fire_authority_id
+        )
+    return representations.none()
+
+
+def your_proposals(*, user) -> QuerySet:
+    """A consultee's police area's proposals, or an assessor's assigned ones, each with its
+    stages (in step order) and `representation_lodged` (whether the consultee's body has)."""
+    lodged = Representation.objects.filter(
+        proposal=OuterRef("pk"),
+        local_authority_id=user.local_authority_id,
+        fire_authority_id=user.fire_authority_id,
+    )
+    return _proposals_with_stages(Proposal.objects.open_to(user).select_related("pcc")).annotate(
+        representation_lodged=Exists(lodged)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import business_case, documents, funding, pages, proposal, stage
+from .views import business_case, documents, funding, pages, proposal, representations, stage
 
 app_name = "proposals"
 
@@ -32,6 +32,7 @@ urlpatterns = [
         name="payment-reverse",
     ),
     path("review/", pages.ReviewQueueView.as_view(), name="review-queue"),
+    path("your-proposals/", representations.YourProposalsView.as_view(), name="your-proposals"),
     path("pccs/<slug:slug>/", pages.PccView.as_view(), name="pcc"),
     path("proposals/new/", proposal.ProposalCreateView.as_view(), name="create"),
     path(PROPOSAL, proposal.ProposalDetailView.as_view(), name="detail"),
@@ -49,6 +50,18 @@ urlpatterns = [
     ),
     path(PROPOSAL + "case-officer/", proposal.CaseOfficerView.as_view(), name="case-officer"),
     path(PROPOSAL + "comments/", proposal.CommentCreateView.as_view(), name="comment"),
+    path(PROPOSAL + "public/", representations.PublicRecordView.as_view(), name="public-record"),
+    path(PROPOSAL + "assessors/", representations.AssessorsView.as_view(), name="assessors"),
+    path(
+        PROPOSAL + "representation/",
+        representations.RepresentationView.as_view(),
+        name="representation",
+    ),
+    path(
+        PROPOSAL + "representations/<int:representation_pk>/respond/",
+        representations.RepresentationRespondView.as_view(),
+        name="representation-respond",
+    ),
     path(PROPOSAL + "business-case/", business_case.TaskListView.as_view(), name="business-case"),
     path(PROPOSAL + "business-case/duties/", business_case.DutiesEditView.as_view(), name="duties"),
     path(

@@ -5,7 +5,9 @@ Read top to bottom:
   2. the guards: conditions with the sentence a user sees when one does not hold;
   3. the stage transitions (django-fsm-2 on the Stage model);
   4. the proposal transitions (withdraw, suspend, resume, reject, transfer);
-  5. `blockers()` and `fire()`, which the services call.
+  5. who may change a stage's content, and when; 5b. when a consultee may lodge a
+     representation and the PCC respond to it;
+  6. `blockers()` and `fire()`, which the services call.
 
 A stage moves not_started -> in_progress -> submitted -> approved, or submitted -> returned ->
 in_progress with the reviewer's reasons. PCCs submit the first three steps; the Home Office
@@ -428,10 +430,14 @@ DOCUMENTS_CHANGEABLE = (StageStatus.IN_PROGRESS, StageStatus.RETURNED)
 
 def may_ever_edit(stage, user) -> bool:
     """Whether `user`'s role lets them change `stage`'s content at some point: PCC people
-    their PCC's steps, reviewers the Home Office's. Others are refused outright (403)."""
-    permission = (
-        "proposals.draft_proposal" if Step(stage.step).is_pcc_step else "proposals.review_proposal"
-    )
+    their PCC's steps, reviewers the Home Office's, and an assigned independent assessor the
+    independent assessment. Others are refused outright (403)."""
+    if Step(stage.step).is_pcc_step:
+        permission = "proposals.draft_proposal"
+    elif stage.step == Step.INDEPENDENT_ASSESSMENT:
+        permission = "proposals.record_assessment"
+    else:
+        permission = "proposals.review_proposal"
     return rules.has_perm(permission, user, stage.proposal)
 
 
@@ -456,7 +462,61 @@ def document_change_blockers(document, user) -> list[str]:
     editing its stage, but also while the stage is back with the PCC, never once submitted."""
     if document.stage is None:
         return [EDITING_CLOSED]
+    if document.representation_id is not None:
+        # What a council or fire authority lodged is theirs: the PCC it answers never changes it.
+        return [REPRESENTATION_DOCUMENT_FIXED]
     return edit_blockers(document.stage, user, statuses=DOCUMENTS_CHANGEABLE)
+
+
+# --- 5b. Representations and the PCC's responses --------------------------------------------
+
+ONLY_CONSULTEES = (
+    "Only an officer of a council or fire and rescue authority in this police area can lodge "
+    "its representation."
+)
+REPRESENTATIONS_CLOSED = (
+    "Representations can be lodged or changed only while the consultation is in progress."
+)
+RESPONSES_CLOSED = (
+    "Responses can be recorded or changed only until the submission to the Home Secretary is "
+    "sent for review."
+)
+REPRESENTATION_DOCUMENT_FIXED = (
+    "This document is part of a body's representation: only that body can add to it."
+)
+#: The submission's statuses in which the PCC may still answer a representation.
+RESPONSES_OPEN = (StageStatus.NOT_STARTED, StageStatus.IN_PROGRESS)
+
+
+def representation_blockers(proposal, user) -> list[str]:
+    """Why `user` may not lodge or change their body's representation now (empty when they may).
+
+    FRSA 2004 Sch A1: the PCC consults the upper-tier councils and the fire and rescue
+    authority, and the Home Secretary has regard to what they say. A consultee speaks for their
+    own body, on a proposal of their police area, while its consultation is in progress.
+    """
+    if not rules.has_perm("proposals.lodge_representation", user, proposal):
+        return [ONLY_CONSULTEES]
+    consultation = proposal.stages.get(step=Step.CONSULTATION)
+    if not proposal_active(consultation):
+        return [proposal_active.explain(consultation)]
+    if consultation.status != StageStatus.IN_PROGRESS:
+        return [REPRESENTATIONS_CLOSED]
+    return []
+
+
+def response_blockers(proposal, user) -> list[str]:
+    """Why `user` may not record or change the PCC's responses to the representations on
+    `proposal` now: the PCC's people answer each one until the submission goes to the Home
+    Office (the responses go with it)."""
+    if not rules.has_perm("proposals.respond_to_representation", user, proposal):
+        return [ONLY_PCC_PEOPLE]
+    submission = proposal.stages.get(step=Step.SUBMISSION)
+    if not proposal_active(submission):
+        return [proposal_active.explain(submission)]
+    if submission.status not in RESPONSES_OPEN:
+        return [RESPONSES_CLOSED]
+    return []
 
 
 # --- 6. Checking and firing -------------------------------------------------------------------

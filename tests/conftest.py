@@ -81,6 +81,35 @@ def site_admin(db):
 
 
 @pytest.fixture
+def essex_consultee(essex):
+    """An officer of one of Essex's upper-tier councils."""
+    return UserFactory(role=Role.CONSULTEE, local_authority=essex.local_authorities.first())
+
+
+@pytest.fixture
+def essex_fire_consultee(essex):
+    """An officer of Essex's fire and rescue authority."""
+    return UserFactory(role=Role.CONSULTEE, fire_authority=essex.fire_authorities.first())
+
+
+@pytest.fixture
+def sussex_consultee(sussex):
+    return UserFactory(role=Role.CONSULTEE, local_authority=sussex.local_authorities.first())
+
+
+@pytest.fixture
+def assessor(db):
+    """An independent assessor; tests assign them to the proposals they may see."""
+    return UserFactory(role=Role.ASSESSOR, organisation="CIPFA")
+
+
+@pytest.fixture
+def other_assessor(db):
+    """An independent assessor assigned to nothing."""
+    return UserFactory(role=Role.ASSESSOR, organisation="Another assessor")
+
+
+@pytest.fixture
 def client_for():
     """A test client signed in as `user` (or anonymous for None)."""
 

@@ -52,8 +52,9 @@ class ProposalFactory(DjangoModelFactory):
             Stage.objects.bulk_create(proposal_stages_build(proposal=proposal))
 
 
-def attach_document(stage, kind, by, name="document.pdf"):
-    """A stored document on `stage`, as if uploaded (the upload itself is tested elsewhere)."""
+def attach_document(stage, kind, by, name="document.pdf", representation=None):
+    """A stored document on `stage`, as if uploaded (the upload itself is tested elsewhere);
+    a document of kind "representation" belongs to `representation`."""
     content = b"%PDF-1.4\n% test document\n%%EOF\n"
     document = Document(
         proposal=stage.proposal,
@@ -64,6 +65,7 @@ def attach_document(stage, kind, by, name="document.pdf"):
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=by,
+        representation=representation,
     )
     document.file.save(name, ContentFile(content), save=False)
     document.save()
@@ -129,3 +131,21 @@ class NotificationFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Due in 7 working days: notification {n}")
     body = "The business case stage of Essex governance (Essex) is due on 9 December 2026."
     link = "/overview/"
+
+
+def representation_of(proposal, consultee, position="objects", reasons="It costs too much."):
+    """The representation of `consultee`'s body on `proposal`, as if lodged (the lodging
+    itself, with its rules, is tested in tests/test_representations.py)."""
+    from django.utils import timezone
+
+    from proposals.models import Representation
+
+    return Representation.objects.create(
+        proposal=proposal,
+        local_authority=consultee.local_authority,
+        fire_authority=consultee.fire_authority,
+        position=position,
+        reasons=reasons,
+        lodged_by=consultee,
+        lodged_at=timezone.now(),
+    )

@@ -17,26 +17,28 @@ ROLES = [
     "reviewer",
     "funding_admin",
     "site_admin",
+    "essex_consultee",
+    "assessor",
 ]
 LOGIN = "/accounts/login/"
 
 # page -> expected status per role, in ROLES order ("login" = sent to sign in)
 MATRIX = {
-    "/overview/": ["login", 403, 403, 403, 200, 200, 200],
-    "/pccs/essex/": ["login", 200, 200, 404, 200, 200, 200],
-    "/pccs/sussex/": ["login", 404, 404, 200, 200, 200, 200],
-    "/pccs/no-such-pcc/": ["login", 404, 404, 404, 404, 404, 404],
-    "/accessibility/": [200, 200, 200, 200, 200, 200, 200],
-    "/overview/proposals.csv": ["login", 403, 403, 403, 200, 200, 200],
-    "/review/": ["login", 403, 403, 403, 200, 200, 200],
-    "/duties/": ["login", 200, 200, 200, 200, 200, 200],
-    "/calendar/": ["login", 200, 200, 200, 200, 200, 200],
-    "/funding/": ["login", 200, 200, 200, 200, 200, 200],
-    "/funding/funding.csv": ["login", 200, 200, 200, 200, 200, 200],
-    "/funding/essex/": ["login", 200, 200, 404, 200, 200, 200],
-    "/funding/essex/allocation/": ["login", 403, 403, 403, 403, 200, 403],
-    "/funding/essex/payments/new/": ["login", 403, 403, 403, 403, 200, 403],
-    "/proposals/new/": ["login", 200, 200, 200, 403, 403, 403],
+    "/overview/": ["login", 403, 403, 403, 200, 200, 200, 403, 403],
+    "/pccs/essex/": ["login", 200, 200, 404, 200, 200, 200, 404, 404],
+    "/pccs/sussex/": ["login", 404, 404, 200, 200, 200, 200, 404, 404],
+    "/pccs/no-such-pcc/": ["login", 404, 404, 404, 404, 404, 404, 404, 404],
+    "/accessibility/": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "/overview/proposals.csv": ["login", 403, 403, 403, 200, 200, 200, 403, 403],
+    "/review/": ["login", 403, 403, 403, 200, 200, 200, 403, 403],
+    "/duties/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
+    "/calendar/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
+    "/funding/": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
+    "/funding/funding.csv": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
+    "/funding/essex/": ["login", 200, 200, 404, 200, 200, 200, 404, 404],
+    "/funding/essex/allocation/": ["login", 403, 403, 403, 403, 200, 403, 403, 403],
+    "/funding/essex/payments/new/": ["login", 403, 403, 403, 403, 200, 403, 403, 403],
+    "/proposals/new/": ["login", 200, 200, 200, 403, 403, 403, 403, 403],
     "/admin/": [
         "admin-login",
         "admin-login",
@@ -45,7 +47,11 @@ MATRIX = {
         "admin-login",
         "admin-login",
         200,
+        "admin-login",
+        "admin-login",
     ],
+    # Consultees' and assessors' home: the proposals open to them.
+    "/your-proposals/": ["login", 403, 403, 403, 403, 403, 403, 200, 200],
 }
 
 
@@ -87,6 +93,8 @@ def test_page_answers_each_role_as_the_matrix_says(as_role, path, role, expected
         ("reviewer", "/overview/"),
         ("funding_admin", "/overview/"),
         ("site_admin", "/overview/"),
+        ("essex_consultee", "/your-proposals/"),
+        ("assessor", "/your-proposals/"),
     ],
 )
 def test_each_role_lands_on_its_home_after_signing_in(request, client, role, home):

@@ -20,6 +20,7 @@ from proposals.models import (
     GovernanceModel,
     Proposal,
     ProposalStatus,
+    Representation,
     Stage,
     StageStatus,
     Step,
@@ -28,7 +29,7 @@ from proposals.services import calendar
 from proposals.services.audit import audit_record
 from proposals.templatetags.proposal_tags import TAG_COLOURS
 
-from .factories import ProposalFactory, attach_document, stage_of
+from .factories import ProposalFactory, attach_document, representation_of, stage_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ TAGS = {
     StageStatus: ("stage_tag", "status"),
     ProposalStatus: ("proposal_tag", "status"),
     CollaborationDuty.Kind: ("duty_kind_tag", "kind"),
+    Representation.Position: ("position_tag", "position"),
 }
 
 
@@ -217,14 +219,28 @@ def test_every_council_position_is_named_on_the_consultation_and_in_history(
 
 
 @pytest.mark.parametrize("kind", DocumentKind.values)
-def test_every_document_kind_is_named_on_its_stage_and_in_history(read, essex, essex_staff, kind):
+def test_every_document_kind_is_named_on_its_stage_and_in_history(
+    read, essex, essex_staff, essex_consultee, kind
+):
     proposal = ProposalFactory(pcc=essex, title="Essex proposal")
-    document = attach_document(stage_of(proposal, Step.BUSINESS_CASE), kind, essex_staff)
+    representation = (
+        representation_of(proposal, essex_consultee)
+        if kind == DocumentKind.REPRESENTATION
+        else None
+    )
+    # A representation's documents are lodged during the consultation, and listed with it.
+    step = Step.CONSULTATION if representation else Step.BUSINESS_CASE
+    stage = stage_of(proposal, step)
+    document = attach_document(stage, kind, essex_staff, representation=representation)
     record(proposal, document, "document.uploaded", by=essex_staff, kind=kind)
     label = DocumentKind(kind).label
     for role in EVERYONE:
-        page = read(role, reverse("proposals:stage", args=[proposal.pk, "business-case"]))
-        assert f'<td class="govuk-table__cell">{label}</td>' in page
+        page = read(role, reverse("proposals:stage", args=[proposal.pk, stage.step_slug]))
+        if representation:
+            card = page.split(f'<h3 class="govuk-summary-card__title">{representation.body}</h3>')
+            assert f">{document.original_name}</a>" in card[1]
+        else:
+            assert f'<td class="govuk-table__cell">{label}</td>' in page
         history = read(role, reverse("proposals:detail", args=[proposal.pk]))
         assert f"<dt>Kind of document</dt><dd>{label}</dd>" in history
 
@@ -251,3 +267,25 @@ def test_every_duty_kind_and_confidence_is_named_on_the_duties_page(read, confid
             assert tag(kind.label) in page
         if confidence != Confidence.VERIFIED:
             assert f"({Confidence(confidence).label.lower()})" in page
+
+
+@pytest.mark.parametrize("position", Representation.Position.values)
+def test_every_representation_position_is_named_where_representations_are_shown(
+    read, person, client_for, essex, essex_staff, essex_consultee, assessor, position
+):
+    """On the consultation stage (PCC and Home Office), on the public record (the consultee,
+    the assessor) and in the proposal's history."""
+    proposal = ProposalFactory(pcc=essex, title="Essex proposal")
+    proposal.assessors.add(assessor)
+    representation = representation_of(proposal, essex_consultee, position=position)
+    record(proposal, representation, "representation.lodged", by=essex_consultee, position=position)
+    label = Representation.Position(position).label
+    tag = f'<strong class="govuk-tag govuk-tag--{TAG_COLOURS[Representation.Position][position]}">'
+    for role in EVERYONE:
+        page = read(role, reverse("proposals:stage", args=[proposal.pk, "consultation"]))
+        assert f"{tag}{label}</strong>" in page
+        history = read(role, reverse("proposals:detail", args=[proposal.pk]))
+        assert f"<dt>Position</dt><dd>{label}</dd>" in history
+    for user in (essex_consultee, assessor):
+        response = client_for(user).get(reverse("proposals:public-record", args=[proposal.pk]))
+        assert f"{tag}{label}</strong>" in response.content.decode()

@@ -36,6 +36,10 @@ ROLES = {
     "reviewer": "reviewer",
     "funding admin": "funding",
     "site admin": "admin",
+    # West Mercia's staff answer the fire authority's representation on the open consultation.
+    "PCC staff, West Mercia": "staff-west-mercia",
+    "consultee": "consultee-shropshire",
+    "independent assessor": "assessor-cipfa",
 }
 #: Where each role starts, besides its landing page: pages people reach by typing or by a
 #: refusal (not found, no access), and a filtered overview (its form is a GET).

@@ -6,7 +6,7 @@ from django.urls import reverse
 from proposals.models import DocumentKind, StageStatus, Step
 from proposals.services import drafting
 
-from .factories import ProposalFactory, attach_document, stage_of
+from .factories import ProposalFactory, attach_document, representation_of, stage_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +18,23 @@ ROLES = [
     "sussex_signatory",
     "reviewer",
     "funding_admin",
+    "essex_consultee",
+    "sussex_consultee",
+    "assessor",
+    "other_assessor",
 ]
 LOGIN = "login"
+#: Consultees (Essex's, Sussex's) and assessors (assigned to the proposal, not assigned) reach
+#: none of the proposal's own pages: they read its public record (tests/test_representations).
+OUTSIDERS = [404, 404, 404, 404]
 # Expected answers per role, in ROLES order.
-READ = [LOGIN, 200, 200, 404, 404, 200, 200]
-DRAFT = [LOGIN, 200, 200, 404, 404, 403, 403]
-REVIEW = [LOGIN, 403, 403, 404, 404, 200, 403]
+READ = [LOGIN, 200, 200, 404, 404, 200, 200, *OUTSIDERS]
+DRAFT = [LOGIN, 200, 200, 404, 404, 403, 403, *OUTSIDERS]
+REVIEW = [LOGIN, 403, 403, 404, 404, 200, 403, *OUTSIDERS]
 # Editing a stage that is not open: those who could edit it later are sent back to the stage
 # with the reason; those who never could are refused.
-PCC_LOCKED = [LOGIN, 302, 302, 404, 404, 403, 403]
-HOME_OFFICE_LOCKED = [LOGIN, 403, 403, 404, 404, 302, 403]
+PCC_LOCKED = [LOGIN, 302, 302, 404, 404, 403, 403, *OUTSIDERS]
+HOME_OFFICE_LOCKED = [LOGIN, 403, 403, 404, 404, 302, 403, *OUTSIDERS]
 
 PAGES = {
     "detail": READ,
@@ -38,7 +45,8 @@ PAGES = {
     "stage business-case": READ,
     "stage consultation": READ,
     "stage submission": READ,
-    "stage independent-assessment": READ,
+    # The assigned assessor opens the independent assessment stage, and only that one.
+    "stage independent-assessment": [LOGIN, 200, 200, 404, 404, 200, 200, 404, 404, 200, 404],
     "stage decision": READ,
     "stage order": READ,
     "download": READ,
@@ -50,28 +58,45 @@ PAGES = {
     "stage-return business-case": REVIEW,
     "due-date business-case": REVIEW,
     "legal-challenge": REVIEW,
-    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
+    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403, *OUTSIDERS],
     "case-officer": REVIEW,
+    "assessors": REVIEW,
     "stage-details consultation": PCC_LOCKED,
     "stage-details decision": HOME_OFFICE_LOCKED,
+    "stage-details independent-assessment": [
+        *[LOGIN, 403, 403, 404, 404, 302, 403],
+        *[404, 404, 302, 404],
+    ],
     "council-positions consultation": PCC_LOCKED,
+    "public-record": [LOGIN, 200, 200, 404, 404, 200, 200, 200, 404, 200, 404],
+    # Before the consultation opens, the consultee is sent back to the public record with why.
+    "representation": [LOGIN, 403, 403, 404, 404, 403, 403, 302, 404, 403, 404],
+    "representation-respond": [LOGIN, 200, 200, 404, 404, 403, 403, *OUTSIDERS],
 }
 
 # POST actions: expected answers; 302 means the action ran or was explained on the page.
 ACTIONS = {
-    "stage-action business-case submit": [LOGIN, 302, 302, 404, 404, 403, 403],
-    "stage-action business-case approve": [LOGIN, 403, 403, 404, 404, 302, 403],
-    "stage-action business-case revise": [LOGIN, 302, 302, 404, 404, 403, 403],
-    "stage-action decision complete": [LOGIN, 403, 403, 404, 404, 302, 403],
+    "stage-action business-case submit": [LOGIN, 302, 302, 404, 404, 403, 403, *OUTSIDERS],
+    "stage-action business-case approve": [LOGIN, 403, 403, 404, 404, 302, 403, *OUTSIDERS],
+    "stage-action business-case revise": [LOGIN, 302, 302, 404, 404, 403, 403, *OUTSIDERS],
+    "stage-action decision complete": [LOGIN, 403, 403, 404, 404, 302, 403, *OUTSIDERS],
     # The signatory is asked to confirm the declaration: nothing is signed without it.
-    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
-    "comment": [LOGIN, 302, 302, 404, 404, 302, 403],
+    "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403, *OUTSIDERS],
+    "comment": [LOGIN, 302, 302, 404, 404, 302, 403, *OUTSIDERS],
+    # Only a reviewer completes the assessment, not the assessor who records it.
+    "stage-action independent-assessment complete": [
+        *[LOGIN, 403, 403, 404, 404, 302, 403],
+        *OUTSIDERS,
+    ],
 }
 
 
 @pytest.fixture
-def proposal(essex, essex_staff):
+def proposal(essex, essex_staff, essex_fire_consultee, assessor):
     proposal = ProposalFactory(pcc=essex, title="Essex draft")
+    proposal.assessors.add(assessor)
+    # The fire authority's representation, for the PCC's response page.
+    representation_of(proposal, essex_fire_consultee)
     for number, text in enumerate(["First draft", "Second draft"]):
         drafting.business_case_section_save(
             proposal=proposal,
@@ -89,6 +114,9 @@ def path_for(name: str, proposal) -> str:
     if route == "download":
         document = proposal.documents.get()
         path = reverse("proposals:document-download", args=[proposal.pk, document.pk])
+    elif route == "representation-respond":
+        representation = proposal.representations.get()
+        path = reverse(f"proposals:{route}", args=[proposal.pk, representation.pk])
     else:
         path = reverse(f"proposals:{route}", args=[proposal.pk, *args])
     return path + ("?" + name.split("?")[1] if "?" in name else "")

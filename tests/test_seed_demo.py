@@ -12,7 +12,13 @@ from django.utils import timezone
 from portal.models import Role, User
 from proposals import workflow
 from proposals.models import AuditEvent, Proposal, ProposalStatus, Stage, StageStatus, Step
-from proposals.services.demo import DEFAULT_DEMO_PASSWORD, DEMO_PASSWORD_REQUIRED
+from proposals.services.demo import (
+    DEFAULT_DEMO_PASSWORD,
+    DEMO_PASSWORD_REQUIRED,
+    INVITED_DEMO_USERS,
+    OPEN_CONSULTATION_TITLE,
+    SYNTHETIC_TITLE_PREFIX,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +51,7 @@ def test_demo_users_cover_every_role_and_pcc(seed):
     assert (staff.role, staff.pcc.name) == (Role.PCC_STAFF, "West Mercia")
     signatory = User.objects.get(username="signatory-north-yorkshire")
     assert (signatory.role, signatory.pcc.name) == (Role.PCC_SIGNATORY, "North Yorkshire")
-    assert User.objects.count() == 3 + 2 * 9
+    assert User.objects.count() == 3 + 2 * 9 + len(INVITED_DEMO_USERS)
 
 
 def test_demo_users_sign_in_with_the_default_password_in_debug(seed, client):
@@ -105,7 +111,7 @@ def test_sussex_was_not_pursued(seed):
 
 def test_west_mercia_proposal_covers_both_fire_authorities_and_awaits_an_order(seed):
     seed()
-    west_mercia = Proposal.objects.get(pcc__slug="west-mercia")
+    west_mercia = Proposal.objects.get(pcc__slug="west-mercia", is_illustrative=False)
     assert west_mercia.fire_authorities.count() == 2
     assert west_mercia.current_stage.step == Step.ORDER
     # All four upper-tier councils did not support it (GOV.UK, 26 March 2018).
@@ -119,7 +125,7 @@ def test_every_pcc_has_its_historical_proposal(seed):
 
 def test_synthetic_proposals_are_illustrative_and_spread_over_pccs_and_stages(seed):
     seed("--proposals", "60")
-    synthetic = Proposal.objects.filter(is_illustrative=True)
+    synthetic = Proposal.objects.filter(title__startswith=SYNTHETIC_TITLE_PREFIX)
     assert synthetic.count() == 60
     assert synthetic.values("pcc").distinct().count() == 9
     open_steps = {
@@ -136,7 +142,7 @@ def test_asking_for_more_synthetic_proposals_adds_only_the_difference(seed):
     seed("--proposals", "10")
     output = seed("--proposals", "25")
     assert "15 illustrative proposals added" in output
-    assert Proposal.objects.filter(is_illustrative=True).count() == 25
+    assert Proposal.objects.filter(title__startswith=SYNTHETIC_TITLE_PREFIX).count() == 25
 
 
 def test_every_illustrative_stage_submitted_or_recorded_has_the_content_the_workflow_asks(seed):
@@ -178,3 +184,33 @@ def test_the_demo_gives_a_reviewer_a_queue_an_inbox_and_deadlines(seed, client):
     client.force_login(reviewer)
     queue = client.get(reverse("proposals:review-queue") + "?assigned=mine").content.decode()
     assert "Illustrative proposal" in queue
+
+
+def test_the_demo_consultee_can_lodge_on_west_mercias_open_consultation_and_nothing_else(
+    seed, client
+):
+    """On `make run`, consultee-shropshire signs in, sees West Mercia's proposals only, and can
+    lodge Shropshire Council's representation on the one whose consultation is in progress."""
+    seed("--proposals", "18")
+    consultee = User.objects.get(username="consultee-shropshire")
+    assert (consultee.role, consultee.local_authority.name) == (
+        Role.CONSULTEE,
+        "Shropshire Council",
+    )
+    open_one = Proposal.objects.get(title=OPEN_CONSULTATION_TITLE)
+    assert open_one.is_illustrative
+    assert open_one.current_stage.step == Step.CONSULTATION
+    assert workflow.missing_content(open_one.stages.get(step=Step.BUSINESS_CASE)) == []
+    assert client.login(
+        request=HttpRequest(), username="consultee-shropshire", password=DEFAULT_DEMO_PASSWORD
+    )
+    assert client.get(reverse("proposals:representation", args=[open_one.pk])).status_code == 200
+    for proposal in Proposal.objects.exclude(pcc__slug="west-mercia"):
+        assert client.get(reverse("proposals:public-record", args=[proposal.pk])).status_code == 404
+    for proposal in Proposal.objects.all():
+        assert client.get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
+    fire_officer = User.objects.get(username="consultee-shropshire-wrekin-fire")
+    assert open_one.representations.get().lodged_by == fire_officer
+    assessor = User.objects.get(username="assessor-cipfa")
+    assert assessor.assessed_proposals.filter(pk=open_one.pk).exists()
+    assert assessor.assessed_proposals.filter(pcc__slug="west-mercia", is_illustrative=False)

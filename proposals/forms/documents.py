@@ -11,11 +11,15 @@ FILE_REQUIRED = "Select a file"
 FILE_HINT = "{types}. Smaller than {limit} MB."
 
 
+#: What a stage's upload page offers: a representation's documents come with it (its own page).
+STAGE_DOCUMENT_KINDS = [kind for kind in DocumentKind if kind != DocumentKind.REPRESENTATION]
+
+
 def accepted_types_hint() -> str:
     """Which types each kind accepts, kinds that accept the same grouped: "Business case,
     consultation report ...: PDF, DOCX or ODT. Other: PDF, ..."."""
     kinds_by_types = {}
-    for kind in DocumentKind:
+    for kind in STAGE_DOCUMENT_KINDS:
         kinds_by_types.setdefault(ACCEPTED_TYPES_BY_KIND[kind], []).append(kind.label)
     return ". ".join(
         f"{listed([label.lower() for label in labels], 'and').capitalize()}: "
@@ -30,7 +34,7 @@ class DocumentUploadForm(forms.Form):
 
     kind = forms.ChoiceField(
         label="What kind of document is this?",
-        choices=DocumentKind.choices,
+        choices=[(kind.value, kind.label) for kind in STAGE_DOCUMENT_KINDS],
         widget=forms.RadioSelect,
         error_messages={"required": KIND_REQUIRED, "invalid_choice": KIND_REQUIRED},
     )

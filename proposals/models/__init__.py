@@ -52,6 +52,7 @@ from .reference import (
     LocalAuthority,
     Pcc,
 )
+from .representation import Representation
 
 __all__ = [
     "BUSINESS_CASE_SECTIONS",
@@ -96,6 +97,7 @@ __all__ = [
     "Proposal",
     "ProposalStatus",
     "ReminderDelivery",
+    "Representation",
     "Section",
     "Stage",
     "StageStatus",

@@ -84,6 +84,10 @@ class MessageEvent(models.TextChoices):
     COMMENT_ADDED = "comment_added", "A comment is added"
     MONEY_CHANGED = "money_changed", "An allocation is changed, or a payment recorded or reversed"
     CASE_OFFICER = "case_officer", "A proposal's case officer changes"
+    REPRESENTATION_LODGED = "representation_lodged", "A council or fire authority lodges or "
+    "changes its representation"
+    REPRESENTATION_ANSWERED = "representation_answered", "The PCC responds to your "
+    "representation"
 
 
 class EmailTiming(models.TextChoices):

@@ -54,6 +54,23 @@ class ProposalQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=ProposalStatus.ACTIVE)
 
+    def assessed_by(self, user):
+        """The proposals an independent assessor is assigned to (none for anyone else)."""
+        if not (user.is_authenticated and user.is_assessor):
+            return self.none()
+        return self.filter(assessors=user)
+
+    def open_to(self, user):
+        """The proposals whose public record `user` may read: those they may see in full,
+        a consultee's police area's, and an assessor's assigned ones. Others: none (404)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_consultee:
+            return self.filter(pcc_id=user.consultee_pcc_id)
+        if user.is_assessor:
+            return self.assessed_by(user)
+        return self.visible_to(user)
+
 
 class Proposal(ProposalWorkflow, TimeStampedModel):
     pcc = models.ForeignKey(Pcc, on_delete=models.PROTECT, related_name="proposals")
@@ -84,6 +101,14 @@ class Proposal(ProposalWorkflow, TimeStampedModel):
         limit_choices_to={"role": "reviewer"},
         help_text="The Home Office reviewer who handles it: submissions and Home Office "
         "reminders go to them (to every reviewer when there is none).",
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assessed_proposals",
+        limit_choices_to={"role": "assessor"},
+        help_text="Independent assessors (e.g. from CIPFA) who may see it and record its "
+        "independent assessment.",
     )
 
     objects = ProposalQuerySet.as_manager()

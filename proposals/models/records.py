@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .base import TimeStampedModel
 from .proposal import Proposal, Stage
+from .representation import Representation
 
 
 class DocumentKind(models.TextChoices):
@@ -17,6 +18,8 @@ class DocumentKind(models.TextChoices):
     ASSESSMENT = "assessment", "Independent assessment"
     DECISION_LETTER = "decision_letter", "Decision letter"
     ORDER = "order", "Statutory instrument"
+    # Attached by a consultee to their body's representation (Document.representation).
+    REPRESENTATION = "representation", "Representation"
     OTHER = "other", "Other"
 
 
@@ -39,11 +42,24 @@ class Document(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    representation = models.ForeignKey(
+        Representation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The representation this document supports, for kind 'representation'.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(name="document_not_empty", condition=Q(size_bytes__gt=0)),
+            models.CheckConstraint(
+                name="document_representation_kind",
+                condition=(Q(kind=DocumentKind.REPRESENTATION) & Q(representation__isnull=False))
+                | (~Q(kind=DocumentKind.REPRESENTATION) & Q(representation__isnull=True)),
+            ),
         ]
 
     def __str__(self):

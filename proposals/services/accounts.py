@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import security_log
-from portal.models import EnrolmentLink, User
+from portal.models import EnrolmentLink, Role, User
 from portal.two_factor import (
     ENROLMENT_LINK_KEY,
     PENDING_DEVICE_KEY,
@@ -73,7 +73,14 @@ def _london(moment) -> str:
 
 
 @transaction.atomic
-def enrolment_link_issue(*, user: User, by: User | None) -> str:
+def enrolment_link_issue(
+    *,
+    user: User,
+    by: User | None,
+    title: str = ENROLMENT_LINK_TITLE,
+    body: str = ENROLMENT_LINK_BODY,
+    words: dict | None = None,
+) -> str:
     """Issue `user` a single-use enrolment link that expires after ENROLMENT_LINK_HOURS, e-mail
     it to them, and return its address. Earlier unused links stop working. Only a digest of the
     secret is kept. Refused (ValidationError) for an account without an e-mail address or one
@@ -101,13 +108,46 @@ def enrolment_link_issue(*, user: User, by: User | None) -> str:
     path = reverse("two-factor-enrol", kwargs={"token": token})
     email_send(
         user=user,
-        title=ENROLMENT_LINK_TITLE,
-        body=ENROLMENT_LINK_BODY.format(expires=_london(link.expires_at)),
+        title=title,
+        body=body.format(expires=_london(link.expires_at), **(words or {})),
         link=path,
         template="emails/account",
         context={"link_text": "Set up your authenticator app"},
     )
     return absolute_url(path)
+
+
+NOT_INVITED_ROLE = "{user} is not a consultee or independent assessor: send an enrolment link"
+INVITATION_TITLE = "You are invited to Fire governance proposals"
+INVITATION_BODIES = {
+    Role.CONSULTEE: "A site admin has invited you, as an officer of {body}, to the Home Office's "
+    "fire governance proposals portal. There you can read the proposals of your police area "
+    "and, while a proposal's consultation is in progress, lodge your body's representation on "
+    "it; you are told when the PCC responds.",
+    Role.ASSESSOR: "A site admin has invited you, as an independent assessor ({body}), to the "
+    "Home Office's fire governance proposals portal. There you can read the proposals assigned "
+    "to you and record their independent assessment.",
+}
+INVITATION_NEXT = (
+    " Sign in with the username {username} and the password the site admin gave you, then set "
+    "up an authenticator app through the link below. The link works once and expires on "
+    "{expires}. If you did not expect this, tell a site admin."
+)
+
+
+def invitation_send(*, user: User, by: User | None) -> str:
+    """Invite a consultee or independent assessor by e-mail: what the portal lets them do, and
+    the single-use link through which they set up the authenticator app their role signs in
+    with (enrolment_link_issue: audited, and refused without an e-mail address)."""
+    if user.role not in INVITATION_BODIES:
+        raise ValidationError(NOT_INVITED_ROLE.format(user=user.username))
+    return enrolment_link_issue(
+        user=user,
+        by=by,
+        title=INVITATION_TITLE,
+        body=INVITATION_BODIES[user.role] + INVITATION_NEXT,
+        words={"body": user.consultee_body or user.organisation, "username": user.username},
+    )
 
 
 def enrolment_link_find(*, token: str, user: User) -> EnrolmentLink | None:

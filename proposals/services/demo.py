@@ -43,6 +43,7 @@ from ..models import (
     Pcc,
     Proposal,
     ProposalStatus,
+    Representation,
     Stage,
     StageStatus,
     StatutoryOrder,
@@ -112,6 +113,9 @@ def demo_seed(*, password: str, extra_proposals: int = 0, today: date | None = N
     _seed_allocations()
     history_created = sum(_seed_history(history) for history in HISTORY)
     synthetic_created = _seed_synthetic(wanted=extra_proposals, today=today)
+    users_created += _seed_invited_users(password)
+    synthetic_created += _seed_open_consultation(today=today)
+    _seed_assessor_assignments()
     return SeedReport(users_created, history_created, synthetic_created)
 
 
@@ -136,6 +140,117 @@ def _seed_users(password: str) -> int:
     ]
     User.objects.bulk_create(new_users)
     return len(new_users)
+
+
+#: Invited demo people: (username, role, the body a consultee speaks for or an assessor's
+#: organisation). The bodies are the real ones of the reference data (FACTS.md); the people and
+#: everything they lodge are illustrative.
+INVITED_DEMO_USERS = [
+    ("consultee-shropshire", Role.CONSULTEE, LocalAuthority, "Shropshire Council"),
+    (
+        "consultee-shropshire-wrekin-fire",
+        Role.CONSULTEE,
+        FireAuthority,
+        "Shropshire and Wrekin Fire and Rescue Authority",
+    ),
+    ("assessor-cipfa", Role.ASSESSOR, None, "CIPFA"),
+]
+OPEN_CONSULTATION_TITLE = "West Mercia: consultation open (illustrative)"
+OPEN_CONSULTATION_SUMMARY = (
+    "Illustrative: a made-up current proposal whose consultation is in progress, so that the "
+    "demo's consultees can lodge representations. West Mercia's real proposal was approved in "
+    "2018 (see its own record)."
+)
+FIRE_AUTHORITY_REPRESENTATION = (
+    "Illustrative: the fire authority objects that the case understates the cost of separating "
+    "its support services, which bears on economy and efficiency."
+)
+
+
+def _seed_invited_users(password: str) -> int:
+    existing = set(User.objects.values_list("username", flat=True))
+    hashed = make_password(password)
+    new_users = []
+    for username, role, body_model, body_or_organisation in INVITED_DEMO_USERS:
+        if username in existing:
+            continue
+        user = User(
+            username=username,
+            password=hashed,
+            role=role,
+            first_name="Demo",
+            last_name=f"{Role(role).label} (illustrative)",
+            email=f"{username}@example.com",
+        )
+        if body_model is LocalAuthority:
+            user.local_authority = LocalAuthority.objects.get(name=body_or_organisation)
+        elif body_model is FireAuthority:
+            user.fire_authority = FireAuthority.objects.get(name=body_or_organisation)
+        else:
+            user.organisation = body_or_organisation
+        new_users.append(user)
+    User.objects.bulk_create(new_users)
+    return len(new_users)
+
+
+def _seed_open_consultation(*, today: date) -> int:
+    """An illustrative West Mercia proposal whose business case is approved and whose
+    consultation is in progress, with the fire authority's representation lodged and not yet
+    answered; the councils have lodged nothing, so `consultee-shropshire` can."""
+    if Proposal.objects.filter(title=OPEN_CONSULTATION_TITLE).exists():
+        return 0
+    pcc = Pcc.objects.get(slug="west-mercia")
+    plan = _SyntheticPlan(0, pcc, today)
+    plan.open_step, plan.open_status = Step.CONSULTATION, StageStatus.IN_PROGRESS
+    plan.paused = plan.has_case_officer = False
+    proposal = plan.proposal()
+    proposal.title, proposal.summary = OPEN_CONSULTATION_TITLE, OPEN_CONSULTATION_SUMMARY
+    proposal.save()
+    proposal.fire_authorities.set(pcc.fire_authorities.all())
+    stages = Stage.objects.bulk_create(plan.stages(proposal))
+    staff = {user.pcc_id: user for user in User.objects.filter(role=Role.PCC_STAFF, pcc=pcc)}
+    _ContentKit(staff=staff, reviewer=None).add([plan], [proposal], stages)
+    officer = User.objects.get(username="consultee-shropshire-wrekin-fire")
+    lodged_at = _at_noon(today - timedelta(days=3))
+    representation = Representation.objects.create(
+        proposal=proposal,
+        fire_authority=officer.fire_authority,
+        position=Representation.Position.OBJECTS,
+        reasons=FIRE_AUTHORITY_REPRESENTATION,
+        lodged_by=officer,
+        lodged_at=lodged_at,
+    )
+    events = plan.history(proposal, staff.get(pcc.pk), None)
+    events.append(
+        audit_event_build(
+            actor=officer,
+            action="representation.lodged",
+            target=representation,
+            proposal=proposal,
+            after={"position": representation.position, "reasons": representation.reasons},
+            created_at=lodged_at,
+        )
+    )
+    AuditEvent.objects.bulk_create(events)
+    return 1
+
+
+def _seed_assessor_assignments() -> None:
+    """`assessor-cipfa` on West Mercia's proposals (CIPFA assessed the real one, FACTS.md), and
+    on one illustrative proposal whose independent assessment is in progress, if any."""
+    assessor = User.objects.get(username="assessor-cipfa")
+    proposals = list(
+        Proposal.objects.filter(pcc__slug="west-mercia", is_illustrative=False)
+        | Proposal.objects.filter(title=OPEN_CONSULTATION_TITLE)
+    )
+    in_progress = Proposal.objects.filter(
+        is_illustrative=True,
+        stages__step=Step.INDEPENDENT_ASSESSMENT,
+        stages__status=StageStatus.IN_PROGRESS,
+    ).first()
+    if in_progress:
+        proposals.append(in_progress)
+    assessor.assessed_proposals.add(*proposals)
 
 
 def _seed_allocations() -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from .. import workflow
 from ..documents import ACCEPTED_TYPES_BY_KIND, detect_document_type, type_named, types_in_words
-from ..models import Document, Stage
+from ..models import Document, DocumentKind, Stage, Step
 from .audit import audit_record
 from .workflow import stage_locked, stage_sign_off_clear
 
@@ -63,10 +63,12 @@ def _described(document: Document) -> dict:
     }
 
 
-def _store(*, stage: Stage, kind: str, uploaded_file, by, action: str, before=None) -> Document:
+def _store(
+    *, stage: Stage, kind: str, uploaded_file, by, action: str, before=None, representation=None
+) -> Document:
     """Check and store `uploaded_file` as a `kind` document of `stage`, audited as `action`
-    (`before`: what it replaces). If the row or its audit cannot be written, the stored file
-    goes too."""
+    (`before`: what it replaces; `representation`: the one it supports). If the row or its
+    audit cannot be written, the stored file goes too."""
     original_name, document_type = _checked_file(kind=kind, uploaded_file=uploaded_file)
     checksum = hashlib.sha256()
     for chunk in uploaded_file.chunks():
@@ -80,6 +82,7 @@ def _store(*, stage: Stage, kind: str, uploaded_file, by, action: str, before=No
         size_bytes=uploaded_file.size,
         sha256=checksum.hexdigest(),
         uploaded_by=by,
+        representation=representation,
     )
     document.full_clean(exclude=["file"])
     # upload_to names the file from the checksum, so it is set before the file is saved.
@@ -118,6 +121,20 @@ def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
     )
     stage_sign_off_clear(stage=stage, by=by, because="a document was uploaded")
     return document
+
+
+def representation_document_store(*, representation, uploaded_file, by) -> Document:
+    """Store `uploaded_file` as a document of `representation`, on the consultation stage, and
+    audit it. The caller (services.representations) has checked who may, and when; raises
+    ValidationError on `file` when it is not acceptable."""
+    return _store(
+        stage=representation.proposal.stages.get(step=Step.CONSULTATION),
+        kind=DocumentKind.REPRESENTATION,
+        uploaded_file=uploaded_file,
+        by=by,
+        action="document.uploaded",
+        representation=representation,
+    )
 
 
 def _locked_changeable(document: Document, by) -> Document:

@@ -301,9 +301,17 @@ def council_positions_save(*, stage: Stage, positions: dict, version: str, by) -
     proposal = stage.proposal
     if council_positions_version(proposal) != version:
         raise StaleEdit(current=None)
+    lodged = set(
+        proposal.representations.filter(local_authority__isnull=False).values_list(
+            "local_authority_id", flat=True
+        )
+    )
     for council, values in positions.items():
         if council.pcc_id != proposal.pcc_id:
             raise ValidationError(COUNCIL_OUTSIDE_PCC)
+        if council.pk in lodged and values.get("position"):
+            # Its own representation states its position (services.representations).
+            raise ValidationError(COUNCIL_LODGED_ITS_OWN.format(council=council.name))
         if not values.get("position"):
             continue
         existing = CouncilPosition.objects.filter(
@@ -326,3 +334,7 @@ def council_positions_save(*, stage: Stage, positions: dict, version: str, by) -
 
 
 COUNCIL_OUTSIDE_PCC = "Positions can only be recorded for the councils in the PCC's area."
+COUNCIL_LODGED_ITS_OWN = (
+    "{council} has lodged its own representation, which states its position: it cannot be "
+    "recorded here."
+)

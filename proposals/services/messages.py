@@ -71,13 +71,15 @@ def messages_dispatch(
     pcc=None,
     audiences: tuple[str, ...] | None = None,
     named=(),
+    link: str | None = None,
     **words,
 ) -> messaging.Told:
     """Tell the people messaging.MESSAGES names for `event` about the change `audit_event`
     records: an in-app notification each now, an e-mail each after commit (or in their digest,
     or none, as they chose). Call inside the service's transaction. `audiences` overrides the
     table's (comments, whose audience depends on the author); `words` fill the message's
-    placeholders beyond stage, proposal, pcc, actor and reason. Returns who was told.
+    placeholders beyond stage, proposal, pcc, actor and reason. `link` overrides the page the
+    message opens (for people who cannot open the stage's). Returns who was told.
     """
     message = messaging.MESSAGES[event]
     pcc = pcc or proposal.pcc
@@ -99,7 +101,7 @@ def messages_dispatch(
         **words,
     }
     title, body = message.title.format(**context), message.body.format(**context)
-    link = _link(stage=stage, proposal=proposal, pcc=pcc)
+    link = link or _link(stage=stage, proposal=proposal, pcc=pcc)
     notifications = Notification.objects.bulk_create(
         Notification(
             user=person, title=title[:300], body=body, link=link, stage=stage, proposal=proposal

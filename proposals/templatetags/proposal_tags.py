@@ -4,7 +4,13 @@ from django import template
 from django.utils import timezone
 
 from proposals import history
-from proposals.models import SECTIONS_BY_FIELD, CollaborationDuty, ProposalStatus, StageStatus
+from proposals.models import (
+    SECTIONS_BY_FIELD,
+    CollaborationDuty,
+    ProposalStatus,
+    Representation,
+    StageStatus,
+)
 
 register = template.Library()
 
@@ -31,6 +37,11 @@ TAG_COLOURS = {
         CollaborationDuty.Kind.DUTY: "blue",
         CollaborationDuty.Kind.POWER: "grey",
     },
+    Representation.Position: {
+        Representation.Position.SUPPORTS: "green",
+        Representation.Position.OBJECTS: "red",
+        Representation.Position.COMMENTS: "grey",
+    },
 }
 
 
@@ -48,6 +59,11 @@ def stage_tag(stage):
 @register.inclusion_tag("includes/tag.html")
 def proposal_tag(proposal):
     return choice_tag(ProposalStatus, proposal.status)
+
+
+@register.inclusion_tag("includes/tag.html")
+def position_tag(representation):
+    return choice_tag(Representation.Position, representation.position)
 
 
 @register.inclusion_tag("includes/tag.html")

@@ -36,12 +36,13 @@ class RulePermissionMixin(LoginRequiredMixin):
 class ProposalMixin(LoginRequiredMixin):
     """`self.proposal` from the URL's `pk`, among the proposals the user may see (else 404)."""
 
+    def proposals(self):
+        """The proposals this page may show the user (others answer 404)."""
+        return Proposal.objects.visible_to(self.request.user)
+
     @cached_property
     def proposal(self) -> Proposal:
-        return get_object_or_404(
-            Proposal.objects.visible_to(self.request.user).select_related("pcc"),
-            pk=self.kwargs["pk"],
-        )
+        return get_object_or_404(self.proposals().select_related("pcc"), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(proposal=self.proposal, **kwargs)
@@ -49,6 +50,21 @@ class ProposalMixin(LoginRequiredMixin):
 
 class StageMixin(ProposalMixin):
     """`self.stage` from the URL's `step` slug (e.g. `business-case`)."""
+
+    #: Whether an independent assessor may open the independent assessment stage of the
+    #: proposals assigned to them here (every other stage stays 404 to them).
+    assessor_may_open = False
+
+    def proposals(self):
+        user = self.request.user
+        if (
+            self.assessor_may_open
+            and user.is_authenticated
+            and user.is_assessor
+            and self.kwargs.get("step") == Step.INDEPENDENT_ASSESSMENT.slug
+        ):
+            return Proposal.objects.assessed_by(user)
+        return super().proposals()
 
     @cached_property
     def stage(self):
@@ -64,6 +80,13 @@ class StageMixin(ProposalMixin):
 
 def stage_url(stage) -> str:
     return reverse("proposals:stage", kwargs={"pk": stage.proposal_id, "step": stage.step_slug})
+
+
+def proposal_page_url(proposal, user) -> str:
+    """The proposal's own page for those who may see it, else its public record."""
+    if rules.has_perm("proposals.view_proposal", user, proposal):
+        return reverse("proposals:detail", kwargs={"pk": proposal.pk})
+    return reverse("proposals:public-record", kwargs={"pk": proposal.pk})
 
 
 def refuse(request, refusal: TransitionRefused, to: str):

@@ -9,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from .. import workflow
+from .. import selectors, workflow
 from ..forms.documents import DocumentReplaceForm, DocumentUploadForm
+from ..models import Proposal
 from ..services.documents import document_remove, document_replace, document_upload
 from .base import LockedStageMixin, ProposalMixin, StageMixin, refuse, stage_url
 
@@ -20,6 +21,7 @@ class DocumentUploadView(LockedStageMixin, StageMixin, FormView):
     never changes this stage, and back to the stage with the reason when it is locked now."""
 
     form_class = DocumentUploadForm
+    assessor_may_open = True
     template_name = "proposals/document_upload.html"
 
     def form_valid(self, form):
@@ -122,10 +124,17 @@ class DocumentReplaceView(DocumentChangeMixin, FormView):
 
 
 class DocumentDownloadView(ProposalMixin, View):
-    """A document of a proposal the user may see, as an attachment; anything else is 404."""
+    """A document the user may see, as an attachment; anything else is 404. Consultees and
+    assessors get the documents of the public record (selectors.documents_open_to)."""
+
+    def proposals(self):
+        return Proposal.objects.open_to(self.request.user)
 
     def get(self, request, *args, **kwargs):
-        document = get_object_or_404(self.proposal.documents, pk=self.kwargs["document_pk"])
+        document = get_object_or_404(
+            selectors.documents_open_to(proposal=self.proposal, user=request.user),
+            pk=self.kwargs["document_pk"],
+        )
         response = FileResponse(
             document.file.open("rb"),
             as_attachment=True,

@@ -15,7 +15,14 @@ from ..messaging import with_told
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
-from .base import LockedStageMixin, ServiceFormView, StageMixin, refuse, stage_url
+from .base import (
+    LockedStageMixin,
+    ServiceFormView,
+    StageMixin,
+    proposal_page_url,
+    refuse,
+    stage_url,
+)
 
 #: The form each step's details are recorded with (the record lives in drafting.STAGE_RECORDS).
 DETAILS_FORMS = {
@@ -34,6 +41,7 @@ ACTION_MESSAGES = {
 
 class StageDetailView(StageMixin, TemplateView):
     template_name = "proposals/stage_detail.html"
+    assessor_may_open = True
 
     def get_context_data(self, **kwargs):
         user, stage = self.request.user, self.stage
@@ -60,6 +68,12 @@ class StageDetailView(StageMixin, TemplateView):
             if stage.step == Step.CONSULTATION
             else None,
             documents=selectors.stage_documents(stage=stage),
+            representations=selectors.representations_open_to(proposal=stage.proposal, user=user)
+            if stage.step == Step.CONSULTATION
+            else None,
+            can_respond=stage.step == Step.CONSULTATION
+            and not workflow.response_blockers(stage.proposal, user),
+            proposal_url=proposal_page_url(stage.proposal, user),
             **kwargs,
         )
 
@@ -216,9 +230,11 @@ class StaleEditMixin:
 
 
 class StageDetailsView(StaleEditMixin, LockedStageMixin, StageMixin, ServiceFormView):
-    """Record a step's details: consultation (PCC), assessment, decision, order (reviewers)."""
+    """Record a step's details: consultation (PCC), assessment (reviewers and the assigned
+    independent assessor), decision, order (reviewers)."""
 
     template_name = "proposals/form_page.html"
+    assessor_may_open = True
     success_message = "Saved."
     version_field = "version"
 
@@ -273,7 +289,11 @@ class CouncilPositionsView(StaleEditMixin, LockedStageMixin, StageMixin, Service
         return drafting.council_positions_version(self.proposal)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "councils": self.proposal.pcc.local_authorities.all()}
+        # A council that lodged its own representation has its position from it.
+        councils = self.proposal.pcc.local_authorities.exclude(
+            representations__proposal=self.proposal
+        )
+        return {**super().get_form_kwargs(), "councils": councils}
 
     def get_initial(self):
         initial = {"version": self.current_version()}

@@ -33,7 +33,10 @@ class Command(BaseCommand):
             f"proposals and {report.synthetic_created} illustrative proposals added."
         )
         if options["verbosity"] >= 1:
-            usernames = ", ".join(name for name, _, _ in demo.demo_usernames())
+            usernames = ", ".join(
+                [name for name, _, _ in demo.demo_usernames()]
+                + [name for name, *_ in demo.INVITED_DEMO_USERS]
+            )
             self.stdout.write(f"Demo sign-ins: {usernames}")
             if password == demo.DEFAULT_DEMO_PASSWORD:
                 self.stdout.write(f"Demo password (debug only): {password}")
