@@ -2,8 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from ..documents import ACCEPTED_TYPES_BY_KIND, listed, types_in_words
-from ..models import DocumentKind
+from ..documents import ACCEPTED_TYPES_BY_KIND, STAGE_UPLOAD_KINDS, listed, types_in_words
 from ..services.documents import document_size_limit_in_words
 
 KIND_REQUIRED = "Select what kind of document this is"
@@ -15,7 +14,7 @@ def accepted_types_hint() -> str:
     """Which types each kind accepts, kinds that accept the same grouped: "Business case,
     consultation report ...: PDF, DOCX or ODT. Other: PDF, ..."."""
     kinds_by_types = {}
-    for kind in DocumentKind:
+    for kind in STAGE_UPLOAD_KINDS:
         kinds_by_types.setdefault(ACCEPTED_TYPES_BY_KIND[kind], []).append(kind.label)
     return ". ".join(
         f"{listed([label.lower() for label in labels], 'and').capitalize()}: "
@@ -30,7 +29,7 @@ class DocumentUploadForm(forms.Form):
 
     kind = forms.ChoiceField(
         label="What kind of document is this?",
-        choices=DocumentKind.choices,
+        choices=[(kind.value, kind.label) for kind in STAGE_UPLOAD_KINDS],
         widget=forms.RadioSelect,
         error_messages={"required": KIND_REQUIRED, "invalid_choice": KIND_REQUIRED},
     )

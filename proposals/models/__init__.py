@@ -23,6 +23,7 @@ from .notifications import (
     Notification,
     ReminderDelivery,
 )
+from .pack import SubmissionPack
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
     MADE_BEFORE_DECISION,
@@ -89,4 +90,5 @@ __all__ = [
     "StageStatus",
     "StatutoryOrder",
     "Step",
+    "SubmissionPack",
 ]
