@@ -66,6 +66,8 @@ ACTIONS = {
     # The signatory is asked to confirm the declaration: nothing is signed without it.
     "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
     "comment": [LOGIN, 302, 302, 404, 404, 302, 403],
+    # The submission has not started: its PCC people are sent back to it with why.
+    "submission-pack submission": [LOGIN, 302, 302, 404, 404, 403, 403],
 }
 
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -34,6 +36,7 @@ from .factories import (
     complete_consultation,
     stage_of,
 )
+from .test_html_validity import nu_html_checker_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +295,55 @@ def test_only_the_pcc_makes_the_pack(request, client_for, submission, role, expe
 def test_there_is_no_pack_for_another_stage(client_for, submission, essex_staff):
     url = reverse("proposals:submission-pack", args=[submission.proposal_id, "consultation"])
     assert client_for(essex_staff).post(url).status_code == 404
+
+
+def stage_page(client, stage) -> str:
+    return client.get(reverse("proposals:stage", args=[stage.proposal_id, "submission"])).content
+
+
+def test_the_submission_page_is_valid_html_in_every_state_of_its_pack(
+    client_for, submission, essex_staff, essex_signatory, reviewer, tmp_path
+):
+    staff, home_office = client_for(essex_staff), client_for(reviewer)
+    pages = {"no pack yet": stage_page(staff, submission)}
+    pack.submission_pack_generate(stage=submission, by=essex_staff)
+    pages["up to date"] = stage_page(staff, submission)
+    Representation.objects.filter(proposal=submission.proposal).update(response="New words.")
+    pages["out of date"] = stage_page(staff, submission)
+    pages["out of date, to the Home Office"] = stage_page(home_office, submission)
+    submission.refresh_from_db()
+    stage_transition(stage=submission, action="submit", by=essex_staff)
+    pages["frozen"] = stage_page(staff, submission)
+    pages["frozen, to the Home Office"] = stage_page(home_office, submission)
+
+    assert not nu_html_checker_errors(
+        {state: page.decode() for state, page in pages.items()}, tmp_path
+    )
+    assert "Make the submission pack now" in pages["no pack yet"].decode()
+    assert "Regenerate the submission pack" in pages["out of date"].decode()
+    assert "Regenerate the submission pack" not in pages["out of date, to the Home Office"].decode()
+
+
+def test_the_submission_page_reads_as_many_rows_in_as_few_queries(
+    client_for, submission, essex_staff, essex, django_assert_max_num_queries
+):
+    client = client_for(essex_staff)
+    pack.submission_pack_generate(stage=submission, by=essex_staff)
+    stage_page(client, submission)
+    with CaptureQueriesContext(connection) as few:
+        stage_page(client, submission)
+    for council in essex.local_authorities.order_by("name")[1:]:
+        Representation.objects.create(
+            proposal=submission.proposal,
+            local_authority=council,
+            position=Representation.Position.SUPPORTS,
+            reasons="We support it.",
+            lodged_by=UserFactory(role=Role.CONSULTEE, local_authority=council),
+            lodged_at=timezone.now(),
+        )
+    document_upload(
+        stage=submission, kind=DocumentKind.OTHER, uploaded_file=a_pdf("More.pdf"), by=essex_staff
+    )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        stage_page(client, submission)
