@@ -159,11 +159,11 @@ def submission_pack_contents(*, stage: Stage) -> SubmissionPackContents:
             )
         )
     )
-    documents = package.documents + [
-        document
-        for representation in representations
-        for document in representation.documents.all()
+    attached = [
+        each for representation in representations for each in representation.documents.all()
     ]
+    # Each document once, whether it is on a stage, attached to a representation, or both.
+    documents = list({document.pk: document for document in package.documents + attached}.values())
     return SubmissionPackContents(
         proposal=proposal,
         stage=stage,

@@ -75,7 +75,7 @@ def submission(essex, essex_staff, essex_signatory, consultee):
         by=essex_staff,
     )
     lodged = timezone.now() - timedelta(days=20)
-    Representation.objects.create(
+    representation = Representation.objects.create(
         proposal=proposal,
         local_authority=consultee.local_authority,
         position=Representation.Position.OBJECTS,
@@ -86,6 +86,18 @@ def submission(essex, essex_staff, essex_signatory, consultee):
         responded_by=essex_staff,
         responded_at=lodged + timedelta(days=3),
     )
+    evidence = a_pdf("Council resolution.pdf")
+    attached = Document(
+        proposal=proposal,
+        representation=representation,
+        kind=DocumentKind.REPRESENTATION,
+        original_name=evidence.name,
+        content_type="application/pdf",
+        size_bytes=evidence.size,
+        sha256=hashlib.sha256(evidence.read()).hexdigest(),
+        uploaded_by=consultee,
+    )
+    attached.file.save(attached.sha256, evidence)
     return submission_sign_off(stage=stage, confirmed=True, by=essex_signatory)
 
 
@@ -131,6 +143,8 @@ def test_submitting_stores_one_pdf_with_every_part_and_an_index_of_checksums(
     assert str(essex_signatory) in text
     # The index: every stored document it includes or refers to, by its checksum and size.
     included = submission.proposal.documents.exclude(kind=DocumentKind.SUBMISSION_PACK)
+    assert included.filter(kind=DocumentKind.REPRESENTATION).count() == 1
+    assert "Council resolution.pdf" in text
     assert set(SHA256.findall(pages[1])) == {stored_sha256(each) for each in included}
     for each in included:
         assert f"{each.size_bytes} bytes" in pages[1]
