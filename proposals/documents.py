@@ -52,11 +52,6 @@ ACCEPTED_TYPES_BY_KIND = {
     DocumentKind.SUBMISSION_PACK: (PDF,),
     DocumentKind.OTHER: ACCEPTED_TYPES,
 }
-#: Kinds no one uploads to a stage: a representation's documents are attached to it, and the
-#: submission pack is made by the portal (services/pack.py).
-NOT_UPLOADED_TO_A_STAGE = (DocumentKind.REPRESENTATION, DocumentKind.SUBMISSION_PACK)
-#: What people choose from when they upload a document to a stage.
-STAGE_UPLOAD_KINDS = tuple(kind for kind in DocumentKind if kind not in NOT_UPLOADED_TO_A_STAGE)
 
 PDF_MAGIC = b"%PDF-"
 # Office Open XML: every package has a content-types part; the main part names the application.

@@ -2,7 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from ..documents import ACCEPTED_TYPES_BY_KIND, STAGE_UPLOAD_KINDS, listed, types_in_words
+from ..documents import ACCEPTED_TYPES_BY_KIND, listed, types_in_words
+from ..models import DocumentKind
 from ..services.documents import document_size_limit_in_words
 
 KIND_REQUIRED = "Select what kind of document this is"
@@ -10,11 +11,20 @@ FILE_REQUIRED = "Select a file"
 FILE_HINT = "{types}. Smaller than {limit} MB."
 
 
+#: What a stage's upload page offers: a representation's documents come with it (its own page),
+#: and the submission pack is made by the portal (services/pack.py), never uploaded.
+STAGE_DOCUMENT_KINDS = [
+    kind
+    for kind in DocumentKind
+    if kind not in (DocumentKind.REPRESENTATION, DocumentKind.SUBMISSION_PACK)
+]
+
+
 def accepted_types_hint() -> str:
     """Which types each kind accepts, kinds that accept the same grouped: "Business case,
     consultation report ...: PDF, DOCX or ODT. Other: PDF, ..."."""
     kinds_by_types = {}
-    for kind in STAGE_UPLOAD_KINDS:
+    for kind in STAGE_DOCUMENT_KINDS:
         kinds_by_types.setdefault(ACCEPTED_TYPES_BY_KIND[kind], []).append(kind.label)
     return ". ".join(
         f"{listed([label.lower() for label in labels], 'and').capitalize()}: "
@@ -29,7 +39,7 @@ class DocumentUploadForm(forms.Form):
 
     kind = forms.ChoiceField(
         label="What kind of document is this?",
-        choices=[(kind.value, kind.label) for kind in STAGE_UPLOAD_KINDS],
+        choices=[(kind.value, kind.label) for kind in STAGE_DOCUMENT_KINDS],
         widget=forms.RadioSelect,
         error_messages={"required": KIND_REQUIRED, "invalid_choice": KIND_REQUIRED},
     )
