@@ -58,6 +58,10 @@ def consultee(essex):
 
 @pytest.fixture
 def submission(essex, essex_staff, essex_signatory, consultee):
+    return submission_signed_off(essex, essex_staff, essex_signatory, consultee)
+
+
+def submission_signed_off(essex, essex_staff, essex_signatory, consultee):
     """An Essex proposal at its submission: business case and consultation done and approved,
     a document of the submission, a council's representation answered by the PCC, signed off."""
     proposal = ProposalFactory(pcc=essex, title="Essex governance", created_by=essex_staff)
