@@ -39,8 +39,10 @@ def contents_sha256(contents: selectors.SubmissionPackContents) -> str:
 
 def is_current(pack: Document | None, stage: Stage) -> bool:
     """Whether `pack` was made from the record as it stands now."""
+    if pack is None:
+        return False
     contents = selectors.submission_pack_contents(stage=stage)
-    return pack is not None and pack.pack.contents_sha256 == contents_sha256(contents)
+    return pack.pack.contents_sha256 == contents_sha256(contents)
 
 
 @transaction.atomic
