@@ -57,6 +57,8 @@ test: install-dev node_modules/.installed
 	@scripts/require-debian-package chromium chromium
 	@scripts/require-debian-package java default-jre-headless
 	@scripts/require-debian-package redis-server redis-server
+# WeasyPrint (the submission pack) loads the Pango library: pango-view's package depends on it.
+	@scripts/require-debian-package pango-view pango1.0-tools
 	$(BIN)/python manage.py check_services
 	$(BIN)/ruff check .
 	$(BIN)/pytest

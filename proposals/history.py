@@ -52,6 +52,8 @@ EVENT_TITLES = {
     "decision.saved": "Decision recorded",
     "statutoryorder.saved": "Order details saved",
     "document.uploaded": "Document uploaded",
+    "submission_pack.generated": "Submission pack made",
+    "submission_pack.regenerated": "Submission pack made again: the record had changed",
     "comment.added": "Comment added",
     "representation.lodged": "Representation lodged",
     "representation.changed": "Representation changed",

@@ -28,12 +28,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import (
+    BUSINESS_CASE_SECTIONS,
     PASSED_STAGE_STATUSES,
     Allocation,
     AuditEvent,
     BusinessCaseRevision,
     CollaborationDuty,
     Comment,
+    Consultation,
+    Document,
     DocumentKind,
     DutyEvidence,
     Fund,
@@ -113,11 +116,82 @@ class SubmissionPackage:
 def submission_package(*, proposal: Proposal) -> SubmissionPackage:
     documents = (
         proposal.documents.filter(stage__step__lte=Step.SUBMISSION)
+        .exclude(kind=DocumentKind.SUBMISSION_PACK)
         .select_related("stage", "uploaded_by")
         .order_by("stage__step", "created_at", "pk")
     )
     return SubmissionPackage(
         revision=proposal.revisions.order_by("-number").first(), documents=list(documents)
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionPackContents:
+    """Everything the submission pack to the Home Secretary holds, as the record stands: the
+    business case as submitted (its latest revision), the consultation and each council's
+    position, every representation with the PCC's response, the sign-off, and the stored
+    documents included or referred to (with their checksums)."""
+
+    proposal: Proposal
+    stage: Stage
+    revision: BusinessCaseRevision | None
+    sections: list  # (Section, its text) in the business case's order
+    consultation: Consultation | None
+    positions: list
+    representations: list
+    documents: list
+
+
+def submission_pack_contents(*, stage: Stage) -> SubmissionPackContents:
+    proposal = stage.proposal
+    package = submission_package(proposal=proposal)
+    revision = package.revision
+    if revision is not None:
+        revision = (
+            proposal.revisions.filter(pk=revision.pk)
+            .prefetch_related(
+                Prefetch("duty_evidence", queryset=DutyEvidence.objects.select_related("duty"))
+            )
+            .get()
+        )
+    representations = list(
+        proposal.representations.select_related(
+            "local_authority", "fire_authority", "lodged_by", "responded_by"
+        ).prefetch_related(
+            Prefetch(
+                "documents",
+                queryset=Document.objects.select_related("stage", "uploaded_by").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+    )
+    attached = [
+        each for representation in representations for each in representation.documents.all()
+    ]
+    # Each document once, whether it is on a stage, attached to a representation, or both.
+    documents = list({document.pk: document for document in package.documents + attached}.values())
+    return SubmissionPackContents(
+        proposal=proposal,
+        stage=stage,
+        revision=revision,
+        sections=[
+            (section, getattr(revision, section.field) if revision else "")
+            for section in BUSINESS_CASE_SECTIONS
+        ],
+        consultation=Consultation.objects.filter(proposal=proposal).first(),
+        positions=list(proposal.council_positions.select_related("local_authority")),
+        representations=representations,
+        documents=documents,
+    )
+
+
+def submission_pack(*, stage: Stage) -> Document | None:
+    """The stage's generated submission pack, with what it was made from, or None."""
+    return (
+        stage.documents.filter(kind=DocumentKind.SUBMISSION_PACK)
+        .select_related("pack", "uploaded_by")
+        .first()
     )
 
 

@@ -80,6 +80,7 @@ urlpatterns = [
     path(STAGE, stage.StageDetailView.as_view(), name="stage"),
     path(STAGE + "return/", stage.StageReturnView.as_view(), name="stage-return"),
     path(STAGE + "sign-off/", stage.SignOffView.as_view(), name="sign-off"),
+    path(STAGE + "submission-pack/", stage.SubmissionPackView.as_view(), name="submission-pack"),
     path(STAGE + "due-date/", stage.DueDateView.as_view(), name="due-date"),
     path(STAGE + "details/", stage.StageDetailsView.as_view(), name="stage-details"),
     path(STAGE + "councils/", stage.CouncilPositionsView.as_view(), name="council-positions"),

@@ -14,7 +14,9 @@ in_progress with the reviewer's reasons. PCCs submit the first three steps; the 
 records and completes the last three (in_progress -> approved, or -> rejected for a decision
 that rejects the proposal). Approving a stage opens the next; the independent assessment is
 skipped, with the reason recorded, when no consulted council objects. Services
-(proposals/services/workflow.py) save, audit and apply follow-ups.
+(proposals/services/workflow.py) save, audit and apply follow-ups; submitting the submission
+stage also makes its submission pack current (services/pack.py), so the Home Secretary always
+receives the pack of exactly what was submitted, and it is frozen from then on.
 """
 
 from collections.abc import Callable
@@ -178,11 +180,15 @@ content_complete = Guard(
 
 def sign_off_coverage(stage) -> dict:
     """What a sign-off of `stage` covers: the latest business case revision and the checksum
-    of every document on the stage. A sign-off given for anything else no longer counts."""
+    of every document on the stage. A sign-off given for anything else no longer counts.
+    The submission pack is not covered: it is made from the record, sign-off included."""
+    from .models import DocumentKind
+
     revision = stage.proposal.revisions.order_by("-number").values_list("number", flat=True)
+    documents = stage.documents.exclude(kind=DocumentKind.SUBMISSION_PACK)
     return {
         "business_case_revision": revision.first() or 0,
-        "documents": sorted(stage.documents.values_list("sha256", flat=True)),
+        "documents": sorted(documents.values_list("sha256", flat=True)),
     }
 
 
@@ -457,14 +463,22 @@ def edit_blockers(stage, user, *, statuses=(StageStatus.IN_PROGRESS,)) -> list[s
     return []
 
 
+PACK_IS_GENERATED = (
+    "The submission pack is made by the portal from the record: regenerate it instead."
+)
+
+
 def document_change_blockers(document, user) -> list[str]:
     """Why `user` may not remove or replace `document` now (empty when they may): as for
-    editing its stage, but also while the stage is back with the PCC, never once submitted."""
+    editing its stage, but also while the stage is back with the PCC, never once submitted.
+    The submission pack is never changed by hand."""
     if document.stage is None:
         return [EDITING_CLOSED]
     if document.representation_id is not None:
         # What a council or fire authority lodged is theirs: the PCC it answers never changes it.
         return [REPRESENTATION_DOCUMENT_FIXED]
+    if document.is_generated:
+        return [PACK_IS_GENERATED]
     return edit_blockers(document.stage, user, statuses=DOCUMENTS_CHANGEABLE)
 
 

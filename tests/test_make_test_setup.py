@@ -23,6 +23,11 @@ def test_make_test_sees_to_chromium_and_java_before_the_suite_runs():
     assert max(chromium, java) < planned.index(".venv/bin/pytest")
 
 
+def test_make_test_sees_to_pango_for_the_submission_pack_before_the_suite_runs():
+    planned = run("make", "--dry-run", "test").stdout.splitlines()
+    assert planned.index(f"{REQUIRE} pango-view pango1.0-tools") < planned.index(".venv/bin/pytest")
+
+
 def test_a_package_already_there_is_left_alone():
     result = run(REQUIRE, "sh", "dash")
     assert result.returncode == 0

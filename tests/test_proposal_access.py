@@ -88,6 +88,8 @@ ACTIONS = {
         *[LOGIN, 403, 403, 404, 404, 302, 403],
         *OUTSIDERS,
     ],
+    # The submission has not started: its PCC people are sent back to it with why.
+    "submission-pack submission": [LOGIN, 302, 302, 404, 404, 403, 403, *OUTSIDERS],
 }
 
 

@@ -11,8 +11,13 @@ FILE_REQUIRED = "Select a file"
 FILE_HINT = "{types}. Smaller than {limit} MB."
 
 
-#: What a stage's upload page offers: a representation's documents come with it (its own page).
-STAGE_DOCUMENT_KINDS = [kind for kind in DocumentKind if kind != DocumentKind.REPRESENTATION]
+#: What a stage's upload page offers: a representation's documents come with it (its own page),
+#: and the submission pack is made by the portal (services/pack.py), never uploaded.
+STAGE_DOCUMENT_KINDS = [
+    kind
+    for kind in DocumentKind
+    if kind not in (DocumentKind.REPRESENTATION, DocumentKind.SUBMISSION_PACK)
+]
 
 
 def accepted_types_hint() -> str:

@@ -31,6 +31,7 @@ from .notifications import (
     Notification,
     ReminderDelivery,
 )
+from .pack import SubmissionPack
 from .proposal import (
     FINISHED_PROPOSAL_STATUSES,
     MADE_BEFORE_DECISION,
@@ -103,4 +104,5 @@ __all__ = [
     "StageStatus",
     "StatutoryOrder",
     "Step",
+    "SubmissionPack",
 ]

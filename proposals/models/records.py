@@ -20,6 +20,8 @@ class DocumentKind(models.TextChoices):
     ORDER = "order", "Statutory instrument"
     # Attached by a consultee to their body's representation (Document.representation).
     REPRESENTATION = "representation", "Representation"
+    # Made by the portal from the record (services/pack.py), never uploaded: one per submission.
+    SUBMISSION_PACK = "submission_pack", "Submission pack"
     OTHER = "other", "Other"
 
 
@@ -64,6 +66,11 @@ class Document(TimeStampedModel):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_generated(self) -> bool:
+        """Made by the portal from the record (the submission pack), not uploaded by anyone."""
+        return self.kind == DocumentKind.SUBMISSION_PACK
 
 
 class Comment(TimeStampedModel):

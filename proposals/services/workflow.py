@@ -71,7 +71,8 @@ def stage_transition(*, stage: Stage, action: str, by, reason: str = "") -> Stag
     tell the people the hand-off concerns (the returned stage's `told` says who).
 
     Raises ValidationError when a reason is needed and missing, TransitionRefused when the
-    workflow says no (with the reasons to show).
+    workflow says no (with the reasons to show). Submitting the submission stage makes its
+    submission pack current (services/pack.py).
     """
     if action not in workflow.STAGE_ACTIONS:
         raise ValueError(action)
@@ -84,6 +85,11 @@ def stage_transition(*, stage: Stage, action: str, by, reason: str = "") -> Stag
     before = stage.status
     workflow.fire(method, by, **({"reason": reason} if needs_reason else {}))
     stage.save()
+    if action == "submit" and stage.step == Step.SUBMISSION:
+        # Imported here: the pack's service builds on this module's locking.
+        from .pack import submission_pack_make_current
+
+        submission_pack_make_current(stage=stage, by=by)
     event = _record_stage(stage, by=by, action=f"stage.{action}", before=before, reason=reason)
     next_words = ""
     if stage.status == StageStatus.REJECTED:

@@ -118,13 +118,17 @@ class LockedStageMixin:
     def locked_url(self) -> str:
         return stage_url(self.locked_stage())
 
+    def change_blockers(self, stage) -> list[str]:
+        """Why the user may not change `stage` now (empty when they may)."""
+        return workflow.edit_blockers(stage, self.request.user, statuses=self.open_statuses)
+
     def dispatch(self, request, *args, **kwargs):
         # Anonymous people go on to LoginRequiredMixin, which sends them to sign in.
         if request.user.is_authenticated:
             stage = self.locked_stage()
             if not workflow.may_ever_edit(stage, request.user):
                 raise PermissionDenied
-            reasons = workflow.edit_blockers(stage, request.user, statuses=self.open_statuses)
+            reasons = self.change_blockers(stage)
             if reasons:
                 for reason in reasons:
                     messages.warning(request, reason)

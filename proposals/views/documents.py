@@ -61,9 +61,8 @@ class DocumentUploadView(LockedStageMixin, StageMixin, FormView):
 class DocumentChangeMixin(LockedStageMixin, ProposalMixin):
     """A document of the proposal (else 404) that may be removed or replaced while its stage
     is in progress or returned (workflow.document_change_blockers): people whose role never
-    changes the stage get 403; once it is submitted, they go back to the stage with why."""
-
-    open_statuses = workflow.DOCUMENTS_CHANGEABLE
+    changes the stage get 403; once it is submitted, or for the generated submission pack,
+    they go back to the stage with why."""
 
     @cached_property
     def document(self):
@@ -74,6 +73,9 @@ class DocumentChangeMixin(LockedStageMixin, ProposalMixin):
 
     def locked_stage(self):
         return self.document.stage
+
+    def change_blockers(self, stage) -> list[str]:
+        return workflow.document_change_blockers(self.document, self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

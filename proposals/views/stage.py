@@ -13,7 +13,8 @@ from ..forms.drafting import ConsultationForm, CouncilPositionsForm
 from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
 from ..messaging import with_told
 from ..models import Step
-from ..services import drafting
+from ..models.choices import OPEN_STAGE_STATUSES
+from ..services import drafting, pack
 from ..services import workflow as workflow_services
 from .base import (
     LockedStageMixin,
@@ -37,6 +38,7 @@ ACTION_MESSAGES = {
     "revise": "You can now revise this stage and submit it again.",
     "complete": "Stage marked as complete.",
 }
+PACK_UP_TO_DATE = "The submission pack is up to date with the record."
 
 
 class StageDetailView(StageMixin, TemplateView):
@@ -74,8 +76,42 @@ class StageDetailView(StageMixin, TemplateView):
             can_respond=stage.step == Step.CONSULTATION
             and not workflow.response_blockers(stage.proposal, user),
             proposal_url=proposal_page_url(stage.proposal, user),
+            **self.submission_pack_context(editable),
             **kwargs,
         )
+
+    def submission_pack_context(self, editable: bool) -> dict:
+        """The submission stage's pack and, while the stage is open, whether it is current
+        (once submitted it is the pack the Home Secretary received, frozen)."""
+        stage = self.stage
+        if stage.step != Step.SUBMISSION:
+            return {}
+        submission_pack = selectors.submission_pack(stage=stage)
+        return {
+            "submission_pack": submission_pack,
+            "pack_current": pack.is_current(submission_pack, stage)
+            if submission_pack and stage.status in OPEN_STAGE_STATUSES
+            else None,
+            "can_generate_pack": editable,
+        }
+
+
+class SubmissionPackView(LockedStageMixin, StageMixin, View):
+    """POST: PCC people make the submission pack now, to read it before submitting (it is
+    made again on submission whenever the record has changed since)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.stage.step != Step.SUBMISSION:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            pack.submission_pack_generate(stage=self.stage, by=request.user)
+        except workflow.TransitionRefused as refusal:
+            return refuse(request, refusal, stage_url(self.stage))
+        messages.success(request, PACK_UP_TO_DATE)
+        return redirect(stage_url(self.stage))
 
 
 class StageActionView(StageMixin, View):
