@@ -3,6 +3,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # Settings come from the environment only: no .env file is read inside the image.
 ENV PORTAL_ENV_FILE=""
 WORKDIR /app
+# Pango for WeasyPrint, which draws the decision record PDF.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 COPY . .
 # Editable, so settings find templates/ and static/ beside the code in /app.
 RUN pip install --no-cache-dir -e .

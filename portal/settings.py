@@ -354,6 +354,8 @@ LOGGING = {
         "django.request": {"handlers": ["request"], "level": LOG_LEVEL, "propagate": False},
         "django.security": {"handlers": ["request"], "level": LOG_LEVEL, "propagate": False},
         "portal.security": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        # WeasyPrint's font subsetting logs every table it reads: hundreds of lines per PDF.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -9,13 +9,17 @@ from .business_case import (
 from .choices import (
     CLOSED_STAGE_STATUSES,
     PASSED_STAGE_STATUSES,
+    DecisionGround,
     EmailTiming,
     GovernanceModel,
+    Limb,
+    LimbFinding,
     MessageEvent,
     ProposalStatus,
     StageStatus,
     Step,
 )
+from .limbs import LIMB_FIELDS, LimbConclusion, LimbConclusions, finding_field, reasons_field
 from .money import Allocation, Fund, Payment
 from .notifications import (
     MessageDelivery,
@@ -49,6 +53,7 @@ __all__ = [
     "BUSINESS_CASE_SECTIONS",
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
+    "LIMB_FIELDS",
     "MADE_BEFORE_DECISION",
     "PASSED_STAGE_STATUSES",
     "SECTIONS_BY_FIELD",
@@ -65,6 +70,7 @@ __all__ = [
     "Consultation",
     "CouncilPosition",
     "Decision",
+    "DecisionGround",
     "Document",
     "DocumentKind",
     "DutyEvidence",
@@ -72,6 +78,10 @@ __all__ = [
     "FireAuthority",
     "Fund",
     "GovernanceModel",
+    "Limb",
+    "LimbConclusion",
+    "LimbConclusions",
+    "LimbFinding",
     "LocalAuthority",
     "MessageDelivery",
     "MessageEvent",
@@ -87,4 +97,6 @@ __all__ = [
     "StageStatus",
     "StatutoryOrder",
     "Step",
+    "finding_field",
+    "reasons_field",
 ]

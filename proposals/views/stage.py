@@ -3,7 +3,7 @@
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView, View
 
@@ -13,9 +13,17 @@ from ..forms.drafting import ConsultationForm, CouncilPositionsForm
 from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
 from ..messaging import with_told
 from ..models import Step
+from ..pdf import render_pdf
 from ..services import drafting
 from ..services import workflow as workflow_services
-from .base import LockedStageMixin, ServiceFormView, StageMixin, refuse, stage_url
+from .base import (
+    LockedStageMixin,
+    ProposalMixin,
+    ServiceFormView,
+    StageMixin,
+    refuse,
+    stage_url,
+)
 
 #: The form each step's details are recorded with (the record lives in drafting.STAGE_RECORDS).
 DETAILS_FORMS = {
@@ -24,6 +32,8 @@ DETAILS_FORMS = {
     Step.DECISION: DecisionForm,
     Step.ORDER: OrderForm,
 }
+#: The steps whose pages show the statutory test limb by limb.
+LIMB_STEPS = (Step.INDEPENDENT_ASSESSMENT, Step.DECISION)
 ACTION_MESSAGES = {
     "submit": "Submitted for review.",
     "approve": "Stage approved. The next stage is open.",
@@ -60,8 +70,29 @@ class StageDetailView(StageMixin, TemplateView):
             if stage.step == Step.CONSULTATION
             else None,
             documents=selectors.stage_documents(stage=stage),
+            limbs=selectors.decision_record(proposal=stage.proposal)
+            if stage.step in LIMB_STEPS
+            else None,
+            show_decision=stage.step == Step.DECISION,
             **kwargs,
         )
+
+
+class DecisionRecordPdfView(ProposalMixin, View):
+    """The decision record as a PDF: each limb's finding beside the assessor's conclusion,
+    the ground relied on and what was weighed, as the decision page shows them."""
+
+    def get(self, request, *args, **kwargs):
+        pdf = render_pdf(
+            "proposals/decision_record_pdf.html",
+            {"record": selectors.decision_record(proposal=self.proposal), "show_decision": True},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="decision-record-{self.proposal.pk}.pdf"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class StageActionView(StageMixin, View):
