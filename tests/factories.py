@@ -9,11 +9,16 @@ from portal.models import Role, User
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
+    DecisionGround,
     Document,
     DocumentKind,
+    Limb,
+    LimbFinding,
     Proposal,
     Stage,
     Step,
+    finding_field,
+    reasons_field,
 )
 from proposals.services import drafting
 from proposals.services.drafting import proposal_stages_build
@@ -114,6 +119,20 @@ def complete_consultation(proposal, by, objecting=()):
     }
     drafting.council_positions_save(stage=stage, positions=positions, version="", by=by)
     attach_document(stage, DocumentKind.CONSULTATION_REPORT, by)
+
+
+#: A decision's findings on every limb that bear out an approval on economy, efficiency and
+#: effectiveness (FRSA 2004 s.4A(5)(a)), as a record's values or a form's data alike.
+LIMBS_FOUND = {
+    "ground": DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,
+    **{
+        finding_field(limb): LimbFinding.NO_ADVERSE_EFFECT
+        if limb == Limb.PUBLIC_SAFETY
+        else LimbFinding.IN_THE_INTERESTS
+        for limb in Limb
+    },
+    **{reasons_field(limb): f"Reasons on {limb.label.lower()}." for limb in Limb},
+}
 
 
 def stage_of(proposal, step):

@@ -36,6 +36,7 @@ from proposals.services.workflow import (
 )
 
 from ..factories import (
+    LIMBS_FOUND,
     NotificationFactory,
     UserFactory,
     attach_document,
@@ -159,7 +160,12 @@ def walk(proposal, reach: str, people: dict) -> None:
         stage=decision,
         version="",
         by=reviewer,
-        values={"outcome": "approved", "decided_on": date(2017, 7, 25), "summary": "Approved."},
+        values={
+            "outcome": "approved",
+            "decided_on": date(2017, 7, 25),
+            "summary": "Approved.",
+            **LIMBS_FOUND,
+        },
     )
     attach_document(decision, DocumentKind.DECISION_LETTER, reviewer)
     act(proposal, Step.DECISION, "complete", reviewer)
