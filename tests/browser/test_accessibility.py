@@ -517,7 +517,8 @@ SCREENS = [
         stage_page(Step.DECISION, "details/"),
         REVIEWER,
         reach="decision",
-        fail=submit_empty,
+        # No decision chosen, and reasons on a limb with no finding: both named by their fields.
+        fail=typed(id_economy_reasons="Savings shown."),
     ),
     Screen(
         "order details",
