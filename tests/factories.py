@@ -16,6 +16,7 @@ from proposals.models import (
     LimbFinding,
     Proposal,
     Stage,
+    StageStatus,
     Step,
     finding_field,
     reasons_field,
@@ -133,6 +134,22 @@ LIMBS_FOUND = {
     },
     **{reasons_field(limb): f"Reasons on {limb.label.lower()}." for limb in Limb},
 }
+
+
+def at_decision(proposal, reviewer):
+    """`proposal` at its decision, the assessment skipped (no council objected), with the
+    decision letter uploaded by `reviewer`."""
+    Stage.objects.filter(proposal=proposal, step__lt=Step.DECISION).update(
+        status=StageStatus.APPROVED
+    )
+    Stage.objects.filter(proposal=proposal, step=Step.INDEPENDENT_ASSESSMENT).update(
+        status=StageStatus.SKIPPED, skip_reason="No consulted council objected."
+    )
+    Stage.objects.filter(proposal=proposal, step=Step.DECISION).update(
+        status=StageStatus.IN_PROGRESS
+    )
+    attach_document(stage_of(proposal, Step.DECISION), DocumentKind.DECISION_LETTER, reviewer)
+    return proposal
 
 
 def stage_of(proposal, step):

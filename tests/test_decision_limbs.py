@@ -17,7 +17,6 @@ from proposals.models import (
     AuditEvent,
     Decision,
     DecisionGround,
-    DocumentKind,
     Limb,
     LimbFinding,
     Stage,
@@ -30,7 +29,7 @@ from proposals.services import drafting
 from proposals.services.drafting import STALE_EDIT
 from proposals.services.workflow import stage_transition
 
-from .factories import LIMBS_FOUND, ProposalFactory, attach_document, stage_of
+from .factories import LIMBS_FOUND, ProposalFactory, at_decision, stage_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,18 +39,7 @@ EEE = DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS
 @pytest.fixture
 def proposal(essex, reviewer):
     """An Essex proposal at its decision, the assessment skipped, with the decision letter."""
-    proposal = ProposalFactory(pcc=essex, title="Essex governance")
-    Stage.objects.filter(proposal=proposal, step__lt=Step.DECISION).update(
-        status=StageStatus.APPROVED
-    )
-    Stage.objects.filter(proposal=proposal, step=Step.INDEPENDENT_ASSESSMENT).update(
-        status=StageStatus.SKIPPED, skip_reason="No consulted council objected."
-    )
-    Stage.objects.filter(proposal=proposal, step=Step.DECISION).update(
-        status=StageStatus.IN_PROGRESS
-    )
-    attach_document(stage_of(proposal, Step.DECISION), DocumentKind.DECISION_LETTER, reviewer)
-    return proposal
+    return at_decision(ProposalFactory(pcc=essex, title="Essex governance"), reviewer)
 
 
 def decide(proposal, reviewer, outcome=Decision.Outcome.APPROVED, **changes):

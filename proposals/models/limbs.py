@@ -45,6 +45,16 @@ def _finding_allowed(limb: Limb) -> models.CheckConstraint:
     )
 
 
+def _finding_on(limb: str) -> models.CharField:
+    return models.CharField(
+        max_length=20, blank=True, choices=LimbFinding.choices, verbose_name=f"finding on {limb}"
+    )
+
+
+def _reasons_on(limb: str) -> models.TextField:
+    return models.TextField(blank=True, verbose_name=f"reasons on {limb}")
+
+
 class LimbConclusions(models.Model):
     """A finding and reasons on each of the four limbs.
 
@@ -54,31 +64,14 @@ class LimbConclusions(models.Model):
     check (services.drafting.stage_details_save) cover the findings unchanged.
     """
 
-    economy_finding = models.CharField(
-        max_length=20, blank=True, choices=LimbFinding.choices, verbose_name="finding on economy"
-    )
-    economy_reasons = models.TextField(blank=True, verbose_name="reasons on economy")
-    efficiency_finding = models.CharField(
-        max_length=20,
-        blank=True,
-        choices=LimbFinding.choices,
-        verbose_name="finding on efficiency",
-    )
-    efficiency_reasons = models.TextField(blank=True, verbose_name="reasons on efficiency")
-    effectiveness_finding = models.CharField(
-        max_length=20,
-        blank=True,
-        choices=LimbFinding.choices,
-        verbose_name="finding on effectiveness",
-    )
-    effectiveness_reasons = models.TextField(blank=True, verbose_name="reasons on effectiveness")
-    public_safety_finding = models.CharField(
-        max_length=20,
-        blank=True,
-        choices=LimbFinding.choices,
-        verbose_name="finding on public safety",
-    )
-    public_safety_reasons = models.TextField(blank=True, verbose_name="reasons on public safety")
+    economy_finding = _finding_on("economy")
+    economy_reasons = _reasons_on("economy")
+    efficiency_finding = _finding_on("efficiency")
+    efficiency_reasons = _reasons_on("efficiency")
+    effectiveness_finding = _finding_on("effectiveness")
+    effectiveness_reasons = _reasons_on("effectiveness")
+    public_safety_finding = _finding_on("public safety")
+    public_safety_reasons = _reasons_on("public safety")
 
     class Meta:
         abstract = True

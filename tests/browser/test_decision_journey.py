@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Role
-from proposals.models import DocumentKind, Pcc, Stage, StageStatus, Step
+from proposals.models import Pcc
 
-from ..factories import TEST_PASSWORD, ProposalFactory, UserFactory, attach_document, stage_of
+from ..factories import TEST_PASSWORD, ProposalFactory, UserFactory, at_decision
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,17 +24,9 @@ FINDINGS = {
 
 def test_reviewer_records_each_limb_and_completes_the_decision(page, sign_in):
     reviewer = UserFactory(username="reviewer", role=Role.REVIEWER)
-    proposal = ProposalFactory(pcc=Pcc.objects.get(slug="essex"), title="Essex governance")
-    Stage.objects.filter(proposal=proposal, step__lt=Step.DECISION).update(
-        status=StageStatus.APPROVED
+    proposal = at_decision(
+        ProposalFactory(pcc=Pcc.objects.get(slug="essex"), title="Essex governance"), reviewer
     )
-    Stage.objects.filter(proposal=proposal, step=Step.INDEPENDENT_ASSESSMENT).update(
-        status=StageStatus.SKIPPED, skip_reason="No consulted council objected."
-    )
-    Stage.objects.filter(proposal=proposal, step=Step.DECISION).update(
-        status=StageStatus.IN_PROGRESS
-    )
-    attach_document(stage_of(proposal, Step.DECISION), DocumentKind.DECISION_LETTER, reviewer)
 
     sign_in("reviewer", TEST_PASSWORD)
     page.goto(f"/proposals/{proposal.pk}/stages/decision/")
