@@ -67,11 +67,11 @@ class LimbsForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        others = layout_for(self, exclude={*LIMB_FIELDS, *self.before_limbs})
+        before = set(self.before_limbs)
         self.helper = govuk_helper(
-            *layout_for(self, exclude={*self.fields} - {*self.before_limbs}),
+            *layout_for(self, exclude=set(self.fields) - before),
             *[self._limb_fieldset(limb) for limb in Limb],
-            *others,
+            *layout_for(self, exclude=before | set(LIMB_FIELDS)),
             submit=self.submit_label,
         )
 
