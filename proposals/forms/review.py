@@ -80,7 +80,11 @@ class LimbsForm(VersionedForm):
             label = limb.label.lower()
             self.fields[finding_field(limb)] = forms.ChoiceField(
                 label=self.finding_label.format(limb=label),
-                choices=[(finding.value, finding.label) for finding in LimbFinding.for_limb(limb)],
+                # Each choice reads whole: "Not shown to be in the interests of economy".
+                choices=[
+                    (finding.value, f"{finding.label} {label}")
+                    for finding in LimbFinding.for_limb(limb)
+                ],
                 widget=forms.RadioSelect,
                 required=False,
                 error_messages={"invalid_choice": FINDING_CHOOSE.format(limb=label)},
