@@ -3,7 +3,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # Settings come from the environment only: no .env file is read inside the image.
 ENV PORTAL_ENV_FILE=""
 WORKDIR /app
-# WeasyPrint (the submission pack's PDF) needs Pango and a font; the slim image has neither.
+# WeasyPrint (the submission pack and the decision record PDFs) needs Pango and a font; the slim image has neither.
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY . .

@@ -354,7 +354,7 @@ LOGGING = {
         "django.request": {"handlers": ["request"], "level": LOG_LEVEL, "propagate": False},
         "django.security": {"handlers": ["request"], "level": LOG_LEVEL, "propagate": False},
         "portal.security": {"handlers": ["json"], "level": "INFO", "propagate": False},
-        # Making a submission pack: WeasyPrint and its font subsetter log every page and glyph.
+        # Making a PDF: WeasyPrint and its font subsetter log every page and glyph.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -139,7 +139,7 @@ class BusinessCaseRevisionAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["proposal", "outcome", "decided_on"]
+    list_display = ["proposal", "outcome", "decided_on", "ground"]
 
 
 @admin.register(models.StatutoryOrder)

@@ -9,7 +9,16 @@ illustrative, in the record's own summary. Anything invented says so in the prop
 from dataclasses import dataclass
 from datetime import date
 
-from .models import CouncilPosition, Decision, GovernanceModel, ProposalStatus, StageStatus
+from .models import (
+    CouncilPosition,
+    Decision,
+    DecisionGround,
+    GovernanceModel,
+    Limb,
+    LimbFinding,
+    ProposalStatus,
+    StageStatus,
+)
 
 A, S, P, N = (
     StageStatus.APPROVED,
@@ -62,11 +71,66 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """The decision's finding and reasons on one limb of the statutory test."""
+
+    limb: str
+    finding: str
+    reasons: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     outcome: str
     decided_on: date | None
     summary: str
     source_url: str = ""
+    ground: str = ""
+    findings: tuple = ()  # one Finding per limb
+
+
+EEE = (Limb.ECONOMY, Limb.EFFICIENCY, Limb.EFFECTIVENESS)
+SHROPSHIRE_JUDGMENT = (
+    "Shropshire and Wrekin Fire Authority v SSHD [2019] EWHC 1967 (Admin), "
+    "vlex.co.uk/vid/shropshire-and-wrekin-fire-818749361"
+)
+
+
+def approved_in_the_round() -> tuple:
+    """The 26 March 2018 approvals of Cambridgeshire and West Mercia as the High Court described
+    them; the wording of each finding is illustrative, the court's holdings are not."""
+    return (
+        *(
+            Finding(
+                limb,
+                LimbFinding.IN_THE_INTERESTS,
+                "Illustrative wording. The approval weighed economy, efficiency and "
+                "effectiveness together, 'in the round'; the High Court held that each must be "
+                "considered separately, but that the Home Secretary would highly likely have "
+                f"reached the same decision, so relief was refused ({SHROPSHIRE_JUDGMENT}).",
+            )
+            for limb in EEE
+        ),
+        Finding(
+            Limb.PUBLIC_SAFETY,
+            LimbFinding.NO_ADVERSE_EFFECT,
+            "Illustrative wording. The High Court held that public safety had been adequately "
+            f"considered ({SHROPSHIRE_JUDGMENT}).",
+        ),
+    )
+
+
+def approved_illustrative(source: str) -> tuple:
+    """An approval whose letter's findings are not in the sources used here: illustrative
+    findings consistent with the approval that `source` records."""
+    reasons = (
+        "Illustrative: the decision letter's finding on this limb is not in the public sources "
+        f"used here; the approval itself is ({source})."
+    )
+    return (
+        *(Finding(limb, LimbFinding.IN_THE_INTERESTS, reasons) for limb in EEE),
+        Finding(Limb.PUBLIC_SAFETY, LimbFinding.NO_ADVERSE_EFFECT, reasons),
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +207,11 @@ HISTORY = (
             Position("Thurrock Council", SUPPORTS, "Endorsed the proposal (gov.uk)."),
         ),
         decision=Outcome(
-            Decision.Outcome.APPROVED, date(2017, 7, 25), "Approved by the Home Secretary (gov.uk)."
+            Decision.Outcome.APPROVED,
+            date(2017, 7, 25),
+            "Approved by the Home Secretary (gov.uk).",
+            ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,  # illustrative
+            findings=approved_illustrative("gov.uk, 25 July 2017"),
         ),
         order=Order(
             "2017/864",
@@ -179,7 +247,11 @@ HISTORY = (
             "CIPFA independent assessment, Staffordshire",
         ),
         decision=Outcome(
-            Decision.Outcome.APPROVED, date(2018, 3, 26), "Approved (gov.uk, 26 March 2018)."
+            Decision.Outcome.APPROVED,
+            date(2018, 3, 26),
+            "Approved (gov.uk, 26 March 2018).",
+            ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,  # illustrative
+            findings=approved_illustrative("gov.uk, 26 March 2018"),
         ),
         order=Order(
             "2018/696",
@@ -220,6 +292,8 @@ HISTORY = (
             Decision.Outcome.APPROVED,
             date(2018, 6, 13),
             "Approved by Sajid Javid (harrogate-news; BBC).",
+            ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,  # illustrative
+            findings=approved_illustrative("harrogate-news; BBC, 13 June 2018"),
         ),
         assessment=IndependentAssessment(
             CIPFA_COMMISSIONED,
@@ -279,7 +353,13 @@ HISTORY = (
                 "Northamptonshire County Council", SUPPORTS, "Agreed to the proposal (gov.uk)."
             ),
         ),
-        decision=Outcome(Decision.Outcome.APPROVED, date(2018, 4, 11), "Approved (gov.uk)."),
+        decision=Outcome(
+            Decision.Outcome.APPROVED,
+            date(2018, 4, 11),
+            "Approved (gov.uk).",
+            ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,  # illustrative
+            findings=approved_illustrative("gov.uk, 11 April 2018"),
+        ),
         order=Order(
             "2018/1072",
             date(2018, 10, 10),
@@ -315,6 +395,9 @@ HISTORY = (
             Decision.Outcome.APPROVED,
             date(2018, 3, 26),
             "Approved after CIPFA's assessment (December 2017).",
+            # The judicial review was of the s.4A(5)(a) test: the ground is derived from it.
+            ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,
+            findings=approved_in_the_round(),
         ),
         summary="Submitted in October 2017. Judicial review by Cambridgeshire & Peterborough Fire "
         "Authority dismissed on 29 July 2019 ([2019] EWHC 1967 (Admin)); the Court of Appeal "
@@ -356,6 +439,9 @@ HISTORY = (
             date(2018, 3, 26),
             "Approved after CIPFA's independent assessment (commissioned November 2017).",
             THREE_MORE_PCCS,
+            # The judicial review was of the s.4A(5)(a) test: the ground is derived from it.
+            ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,
+            findings=approved_in_the_round(),
         ),
         summary="Submitted in October 2017 (policeprofessional, 12 October 2017). Judicial review by "
         "Shropshire & Wrekin and Hereford & Worcester fire authorities dismissed on 29 July 2019: "

@@ -13,11 +13,16 @@ from django.utils.dateparse import parse_date
 from .models import (
     CouncilPosition,
     Decision,
+    DecisionGround,
     DocumentKind,
+    Limb,
+    LimbFinding,
     ProposalStatus,
     Representation,
     StageStatus,
     Step,
+    finding_field,
+    reasons_field,
 )
 
 #: How each audit action reads; {stage} is the stage's name, {section} the business case's.
@@ -91,6 +96,9 @@ FIELD_LABELS = {
     "changed_on": "Date of the change",
     "passed_to": "Passed to",
     "office_title": "Title of the office",
+    "ground": "Ground relied on",
+    **{finding_field(limb): f"Finding on {limb.label.lower()}" for limb in Limb},
+    **{reasons_field(limb): f"Reasons on {limb.label.lower()}" for limb in Limb},
 }
 #: Values kept for the record but of no use to most readers: shown only in a details element.
 TECHNICAL_FIELDS = {"sha256"}
@@ -102,6 +110,8 @@ CHOICE_FIELDS = {
     "outcome": Decision.Outcome,
     "position": CouncilPosition.Position,
     "stages": StageStatus,
+    "ground": DecisionGround,
+    **{finding_field(limb): LimbFinding for limb in Limb},
 }
 #: A proposal's and a stage's "status" are different choices; the action says which.
 STATUS_CHOICES = {"proposal": ProposalStatus, "stage": StageStatus}

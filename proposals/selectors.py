@@ -31,15 +31,19 @@ from .models import (
     BUSINESS_CASE_SECTIONS,
     PASSED_STAGE_STATUSES,
     Allocation,
+    Assessment,
     AuditEvent,
     BusinessCaseRevision,
     CollaborationDuty,
     Comment,
     Consultation,
+    Decision,
     Document,
     DocumentKind,
     DutyEvidence,
     Fund,
+    Limb,
+    LimbConclusion,
     Pcc,
     Proposal,
     ProposalStatus,
@@ -192,6 +196,61 @@ def submission_pack(*, stage: Stage) -> Document | None:
         stage.documents.filter(kind=DocumentKind.SUBMISSION_PACK)
         .select_related("pack", "uploaded_by")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class LimbRow:
+    """One limb of the statutory test: the decision's finding beside the assessor's."""
+
+    limb: Limb
+    decision: LimbConclusion | None
+    assessment: LimbConclusion | None
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The decision limb by limb beside the independent assessment, and what was weighed:
+    the assessment, or why there was none (the skipped stage's reason)."""
+
+    proposal: Proposal
+    decision: Decision | None
+    assessment: Assessment | None
+    assessment_stage: Stage
+    rows: list[LimbRow]
+    letters: list
+
+
+def _decision_letters(proposal: Proposal) -> list:
+    return list(
+        proposal.documents.filter(
+            stage__step=Step.DECISION, kind=DocumentKind.DECISION_LETTER
+        ).order_by("created_at", "pk")
+    )
+
+
+def decision_record(*, proposal: Proposal) -> DecisionRecord:
+    """What the decision page and its PDF show, in four queries whatever the data."""
+    decision = Decision.objects.filter(proposal=proposal).first()
+    assessment = Assessment.objects.filter(proposal=proposal).first()
+    limbs = {
+        name: {row.limb: row for row in record.limbs} if record else {}
+        for name, record in (("decision", decision), ("assessment", assessment))
+    }
+    return DecisionRecord(
+        proposal=proposal,
+        decision=decision,
+        assessment=assessment,
+        assessment_stage=proposal.stages.get(step=Step.INDEPENDENT_ASSESSMENT),
+        rows=[
+            LimbRow(
+                limb=limb,
+                decision=limbs["decision"].get(limb),
+                assessment=limbs["assessment"].get(limb),
+            )
+            for limb in Limb
+        ],
+        letters=_decision_letters(proposal),
     )
 
 

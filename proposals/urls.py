@@ -76,6 +76,11 @@ urlpatterns = [
     ),
     path(PROPOSAL + "revisions/", business_case.RevisionsView.as_view(), name="revisions"),
     path(PROPOSAL + "history.csv", proposal.HistoryCsvView.as_view(), name="history-csv"),
+    path(
+        PROPOSAL + "decision-record.pdf",
+        stage.DecisionRecordPdfView.as_view(),
+        name="decision-record-pdf",
+    ),
     path(PROPOSAL + "revisions/compare/", business_case.CompareView.as_view(), name="compare"),
     path(STAGE, stage.StageDetailView.as_view(), name="stage"),
     path(STAGE + "return/", stage.StageReturnView.as_view(), name="stage-return"),

@@ -27,7 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from .models.choices import ProposalStatus, StageStatus, Step
+from .models.choices import DecisionGround, Limb, LimbFinding, ProposalStatus, StageStatus, Step
 
 # --- 1. What a stage must contain -------------------------------------------------------------
 
@@ -46,6 +46,70 @@ ORDER_DETAILS = (
 
 def council_position_missing(council) -> str:
     return f"the position of {council.name}"
+
+
+# FRSA 2004 s.4A(5) as Shropshire and Wrekin FA v SSHD [2019] EWHC 1967 (Admin) read it: the
+# Home Secretary decides each limb on its own, and an approval rests on one of two grounds.
+LIMB_MISSING = "the Home Secretary's finding and reasons on {limb}"
+GROUND_MISSING = (
+    "the ground the approval relies on: economy, efficiency and effectiveness, or public safety"
+)
+GROUND_NEEDS = "An approval on {ground} needs the finding on {limb} to be {needed}"
+GROUND_NEEDS_MISSING = "the finding on {limb} that an approval on {ground} needs ({needed})"
+IN_THE_INTERESTS = [LimbFinding.IN_THE_INTERESTS]
+#: What an approval on each ground needs found on each limb (s.4A(5)(a) and (b)).
+GROUND_REQUIRES = {
+    DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS: {
+        Limb.ECONOMY: IN_THE_INTERESTS,
+        Limb.EFFICIENCY: IN_THE_INTERESTS,
+        Limb.EFFECTIVENESS: IN_THE_INTERESTS,
+        # (a) also: the Home Secretary does not think the order would harm public safety.
+        Limb.PUBLIC_SAFETY: [LimbFinding.IN_THE_INTERESTS, LimbFinding.NO_ADVERSE_EFFECT],
+    },
+    DecisionGround.PUBLIC_SAFETY: {Limb.PUBLIC_SAFETY: IN_THE_INTERESTS},
+}
+
+
+def _needed_in_words(findings) -> str:
+    return " or ".join(f"“{LimbFinding(finding).label.lower()}”" for finding in findings)
+
+
+def ground_conflicts(*, ground: str, findings: dict, template: str = GROUND_NEEDS) -> dict:
+    """{limb: sentence} for each limb found otherwise than an approval on `ground` needs
+    (limbs with no finding yet are left to LIMB_MISSING)."""
+    if not ground:
+        return {}
+    return {
+        limb: template.format(
+            ground=DecisionGround(ground).label.lower(),
+            limb=limb.label.lower(),
+            needed=_needed_in_words(needed),
+        )
+        for limb, needed in GROUND_REQUIRES[ground].items()
+        if findings.get(limb) and findings[limb] not in needed
+    }
+
+
+def decision_missing(decision) -> list[str]:
+    """What the decision record lacks before an approval or rejection can complete: a finding
+    and reasons on every limb and, for an approval, a ground its findings bear out."""
+    from .models import Decision
+
+    if decision is None:
+        return [LIMB_MISSING.format(limb=limb.label.lower()) for limb in Limb]
+    missing = [
+        LIMB_MISSING.format(limb=conclusion.limb.label.lower())
+        for conclusion in decision.limbs
+        if not conclusion.is_complete
+    ]
+    if decision.outcome != Decision.Outcome.APPROVED:
+        return missing
+    if not decision.ground:
+        return [*missing, GROUND_MISSING]
+    conflicts = ground_conflicts(
+        ground=decision.ground, findings=decision.findings, template=GROUND_NEEDS_MISSING
+    )
+    return [*missing, *conflicts.values()]
 
 
 @dataclass(frozen=True)
@@ -106,6 +170,8 @@ def missing_content(stage) -> list[str]:
         record = getattr(proposal, requirement.record, None)
         if record is None or not record.is_complete:
             missing.insert(0, requirement.record_missing)
+        if stage.step == Step.DECISION:
+            missing += decision_missing(record)
     if requirement.document and not stage.documents.filter(kind=requirement.document).exists():
         missing.append(requirement.document_missing)
     return missing

@@ -9,11 +9,17 @@ from portal.models import Role, User
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
+    DecisionGround,
     Document,
     DocumentKind,
+    Limb,
+    LimbFinding,
     Proposal,
     Stage,
+    StageStatus,
     Step,
+    finding_field,
+    reasons_field,
 )
 from proposals.services import drafting
 from proposals.services.drafting import proposal_stages_build
@@ -116,6 +122,36 @@ def complete_consultation(proposal, by, objecting=()):
     }
     drafting.council_positions_save(stage=stage, positions=positions, version="", by=by)
     attach_document(stage, DocumentKind.CONSULTATION_REPORT, by)
+
+
+#: A decision's findings on every limb that bear out an approval on economy, efficiency and
+#: effectiveness (FRSA 2004 s.4A(5)(a)), as a record's values or a form's data alike.
+LIMBS_FOUND = {
+    "ground": DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,
+    **{
+        finding_field(limb): LimbFinding.NO_ADVERSE_EFFECT
+        if limb == Limb.PUBLIC_SAFETY
+        else LimbFinding.IN_THE_INTERESTS
+        for limb in Limb
+    },
+    **{reasons_field(limb): f"Reasons on {limb.label.lower()}." for limb in Limb},
+}
+
+
+def at_decision(proposal, reviewer):
+    """`proposal` at its decision, the assessment skipped (no council objected), with the
+    decision letter uploaded by `reviewer`."""
+    Stage.objects.filter(proposal=proposal, step__lt=Step.DECISION).update(
+        status=StageStatus.APPROVED
+    )
+    Stage.objects.filter(proposal=proposal, step=Step.INDEPENDENT_ASSESSMENT).update(
+        status=StageStatus.SKIPPED, skip_reason="No consulted council objected."
+    )
+    Stage.objects.filter(proposal=proposal, step=Step.DECISION).update(
+        status=StageStatus.IN_PROGRESS
+    )
+    attach_document(stage_of(proposal, Step.DECISION), DocumentKind.DECISION_LETTER, reviewer)
+    return proposal
 
 
 def stage_of(proposal, step):

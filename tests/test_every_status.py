@@ -10,20 +10,27 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from proposals.models import (
+    Assessment,
     CollaborationDuty,
     Confidence,
     CouncilPosition,
     Decision,
+    DecisionGround,
     DocumentKind,
     GovernanceModel,
+    Limb,
+    LimbFinding,
     Proposal,
     ProposalStatus,
     Representation,
     Stage,
     StageStatus,
     Step,
+    finding_field,
+    reasons_field,
 )
 from proposals.services import calendar
 from proposals.services.audit import audit_record
@@ -289,3 +296,45 @@ def test_every_representation_position_is_named_where_representations_are_shown(
     for user in (essex_consultee, assessor):
         response = client_for(user).get(reverse("proposals:public-record", args=[proposal.pk]))
         assert f"{tag}{label}</strong>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("finding", "ground"),
+    # Every finding, and every ground along the way.
+    [
+        (finding, DecisionGround.values[index % len(DecisionGround.values)])
+        for index, finding in enumerate(LimbFinding.values)
+    ],
+)
+def test_every_limb_finding_and_ground_is_named_on_the_decision_page_and_its_pdf(
+    read, client_for, reviewer, essex, finding, ground
+):
+    proposal = ProposalFactory(pcc=essex, title="Essex proposal")
+    set_stage(proposal, StageStatus.IN_PROGRESS, Step.DECISION)
+    limbs = [limb for limb in Limb if finding in LimbFinding.for_limb(limb)]
+    values = {
+        **{finding_field(limb): finding for limb in limbs},
+        **{reasons_field(limb): f"Because of {limb.label}." for limb in limbs},
+    }
+    Decision.objects.create(
+        proposal=proposal, outcome=Decision.Outcome.APPROVED, ground=ground, **values
+    )
+    Assessment.objects.create(proposal=proposal, assessor="CIPFA", **values)
+    said = [f"{LimbFinding(finding).label} {limb.label.lower()}" for limb in limbs]
+    stage_page = reverse("proposals:stage", args=[proposal.pk, Step.DECISION.slug])
+    for role in EVERYONE:
+        page = read(role, stage_page)
+        for limb in Limb:
+            assert f'<th scope="row" class="govuk-table__header">{limb.label}</th>' in page
+        for words in said:
+            assert page.count(words) == 2  # the decision's finding and the assessor's
+        assert DecisionGround(ground).label in page
+    # Who may fetch the PDF is the access matrix's concern; what it says is the same for all.
+    pdf_url = reverse("proposals:decision-record-pdf", args=[proposal.pk])
+    pdf = PdfReader(io.BytesIO(client_for(reviewer).get(pdf_url).content))
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    for limb in Limb:
+        assert limb.label in pdf_text
+    for words in said:
+        assert pdf_text.count(words) == 2
+    assert DecisionGround(ground).label in pdf_text

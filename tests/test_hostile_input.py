@@ -6,6 +6,7 @@ exactly what was typed (trimmed), never a silently changed or dropped value."""
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -39,15 +40,20 @@ from proposals.models import (
     Comment,
     CouncilPosition,
     Decision,
+    DecisionGround,
     Document,
     DocumentKind,
     FireAuthority,
     GovernanceModel,
+    Limb,
+    LimbFinding,
     LocalAuthority,
     Proposal,
     ProposalStatus,
     StageStatus,
     Step,
+    finding_field,
+    reasons_field,
 )
 from proposals.services import drafting
 from proposals.services.drafting import STALE_EDIT
@@ -257,6 +263,43 @@ class Details:
     choices: dict = field(default_factory=dict)  # name: (values, required)
     in_order: tuple = ()  # (earlier, later, message)
     patterns: dict = field(default_factory=dict)  # name: (a valid value, regex once trimmed)
+    refuses: Callable = lambda expected: []  # fields refused for what other fields hold
+
+
+#: Each limb's finding and reasons, as a record of the statutory test asks for them.
+LIMB_CHOICES = {
+    finding_field(limb): ([finding.value for finding in LimbFinding.for_limb(limb)], False)
+    for limb in Limb
+}
+LIMB_TEXTS = {reasons_field(limb): None for limb in Limb}
+#: FRSA 2004 s.4A(5), restated: the findings an approval on each ground needs.
+GROUND_NEEDS = {
+    DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS: {
+        "economy_finding": {"in_the_interests"},
+        "efficiency_finding": {"in_the_interests"},
+        "effectiveness_finding": {"in_the_interests"},
+        "public_safety_finding": {"in_the_interests", "no_adverse_effect"},
+    },
+    DecisionGround.PUBLIC_SAFETY: {"public_safety_finding": {"in_the_interests"}},
+}
+
+
+def reasons_without_a_finding(expected) -> list[str]:
+    return [
+        finding_field(limb)
+        for limb in Limb
+        if expected.get(reasons_field(limb)) and not expected.get(finding_field(limb))
+    ]
+
+
+def findings_against_the_ground(expected) -> list[str]:
+    if expected.get("outcome") != "approved" or expected.get("ground") not in GROUND_NEEDS:
+        return reasons_without_a_finding(expected)
+    return reasons_without_a_finding(expected) + [
+        name
+        for name, needed in GROUND_NEEDS[expected["ground"]].items()
+        if expected.get(name) and expected[name] not in needed
+    ]
 
 
 DETAILS = {
@@ -270,14 +313,21 @@ DETAILS = {
     Step.INDEPENDENT_ASSESSMENT: Details(
         by="reviewer",
         dates=("commissioned_on", "reported_on"),
-        texts={"assessor": 200, "summary": None},
+        texts={"assessor": 200, "summary": None, **LIMB_TEXTS},
+        choices=LIMB_CHOICES,
         in_order=(("commissioned_on", "reported_on", REPORTED_BEFORE_COMMISSIONED),),
+        refuses=reasons_without_a_finding,
     ),
     Step.DECISION: Details(
         by="reviewer",
         dates=("decided_on",),
-        texts={"summary": None},
-        choices={"outcome": (Decision.Outcome.values, True)},
+        texts={"summary": None, **LIMB_TEXTS},
+        choices={
+            "outcome": (Decision.Outcome.values, True),
+            "ground": (DecisionGround.values, False),
+            **LIMB_CHOICES,
+        },
+        refuses=findings_against_the_ground,
     ),
     Step.ORDER: Details(
         by="reviewer",
@@ -327,6 +377,7 @@ def test_step_details_store_what_was_typed_or_nothing(request, client_for, propo
     for earlier, later, _ in spec.in_order:
         if expected.get(earlier) and expected.get(later) and expected[later] < expected[earlier]:
             problems.append(later)
+    problems += spec.refuses(expected)
     version_ok, _ = as_text(version)
     problems += [] if version_ok and version.strip() == "" else ["version"]
 

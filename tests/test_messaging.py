@@ -39,6 +39,7 @@ from proposals.services.workflow import (
 )
 
 from .factories import (
+    LIMBS_FOUND,
     UserFactory,
     attach_document,
     complete_business_case,
@@ -254,6 +255,7 @@ def test_a_decision_completed_as_a_rejection_tells_the_pcc_so_never_that_it_was_
         proposal=essex_proposal,
         outcome=Decision.Outcome.REJECTED,
         decided_on=timezone.localdate(),
+        **LIMBS_FOUND,
     )
     decision = stage_of(essex_proposal, Step.DECISION)
     attach_document(decision, DocumentKind.DECISION_LETTER, people["reviewer"])

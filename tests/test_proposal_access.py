@@ -50,6 +50,7 @@ PAGES = {
     "stage decision": READ,
     "stage order": READ,
     "download": READ,
+    "decision-record-pdf": READ,
     "section economy": DRAFT,
     "duties": DRAFT,
     "document-upload business-case": DRAFT,

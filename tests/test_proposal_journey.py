@@ -22,6 +22,8 @@ from proposals.models import (
 )
 from proposals.services.drafting import STALE_EDIT, text_too_long
 
+from .factories import LIMBS_FOUND
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
@@ -149,6 +151,7 @@ def decide(people, proposal, outcome):
                 "outcome": outcome,
                 **date_fields("decided_on", date(2017, 7, 25)),
                 "summary": "The Home Secretary's letter.",
+                **LIMBS_FOUND,
                 "version": "",
             },
         )

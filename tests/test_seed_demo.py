@@ -11,7 +11,17 @@ from django.utils import timezone
 
 from portal.models import Role, User
 from proposals import workflow
-from proposals.models import AuditEvent, Proposal, ProposalStatus, Stage, StageStatus, Step
+from proposals.models import (
+    Assessment,
+    AuditEvent,
+    Decision,
+    Limb,
+    Proposal,
+    ProposalStatus,
+    Stage,
+    StageStatus,
+    Step,
+)
 from proposals.services.demo import (
     DEFAULT_DEMO_PASSWORD,
     DEMO_PASSWORD_REQUIRED,
@@ -214,3 +224,38 @@ def test_the_demo_consultee_can_lodge_on_west_mercias_open_consultation_and_noth
     assessor = User.objects.get(username="assessor-cipfa")
     assert assessor.assessed_proposals.filter(pk=open_one.pk).exists()
     assert assessor.assessed_proposals.filter(pcc__slug="west-mercia", is_illustrative=False)
+
+
+def test_every_demo_decision_approved_or_rejected_has_every_limb_found_as_its_ground_needs(seed):
+    seed("--proposals", "60")
+    completed = Decision.objects.exclude(outcome=Decision.Outcome.DEFERRED)
+    assert completed.filter(proposal__is_illustrative=False).count() == 6
+    assert completed.filter(proposal__is_illustrative=True).exists()
+    for decision in completed.select_related("proposal"):
+        assert workflow.decision_missing(decision) == [], decision.proposal.title
+    assert Assessment.objects.exists()
+    for assessment in Assessment.objects.all():
+        assert all(conclusion.is_complete for conclusion in assessment.limbs)
+
+
+def test_a_reviewer_opening_cambridgeshire_s_decision_sees_the_four_limbs_from_the_record(
+    seed, client
+):
+    seed()
+    client.force_login(User.objects.get(username="reviewer"))
+    cambridgeshire = Proposal.objects.get(pcc__slug="cambridgeshire")
+    page = client.get(reverse("proposals:stage", args=[cambridgeshire.pk, "decision"]))
+    text = page.content.decode()
+    for limb in Limb:
+        assert f'<th scope="row" class="govuk-table__header">{limb.label}</th>' in text
+    for words in (
+        "In the interests of economy",
+        "In the interests of efficiency",
+        "In the interests of effectiveness",
+        "No adverse effect on public safety",
+    ):
+        assert words in text
+    # The court's holdings carry their source; the wording of each finding says it is made up.
+    assert text.count("[2019] EWHC 1967 (Admin)") >= 4
+    assert text.count("Illustrative wording.") == 4
+    assert "Economy, efficiency and effectiveness" in text

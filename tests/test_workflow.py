@@ -39,6 +39,7 @@ from proposals.services.workflow import (
 from proposals.workflow import PROPOSAL_NOT_ACTIVE
 
 from .factories import (
+    LIMBS_FOUND,
     attach_document,
     complete_business_case,
     complete_consultation,
@@ -102,7 +103,12 @@ def record_decision(proposal, reviewer, outcome):
         stage=stage,
         version="",
         by=reviewer,
-        values={"outcome": outcome, "decided_on": date(2017, 7, 25), "summary": "Letter sent."},
+        values={
+            "outcome": outcome,
+            "decided_on": date(2017, 7, 25),
+            "summary": "Letter sent.",
+            **LIMBS_FOUND,
+        },
     )
     attach_document(stage, DocumentKind.DECISION_LETTER, reviewer)
 

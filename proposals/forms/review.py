@@ -1,11 +1,25 @@
 """Forms the Home Office fills in: its own steps, due dates, legal challenges, comments."""
 
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.validators import RegexValidator
 
 from portal.models import User
 
-from ..models import SI_NUMBER, Assessment, Comment, Decision, StatutoryOrder
+from .. import workflow
+from ..models import (
+    LIMB_FIELDS,
+    SI_NUMBER,
+    Assessment,
+    Comment,
+    Decision,
+    DecisionGround,
+    Limb,
+    LimbFinding,
+    StatutoryOrder,
+    finding_field,
+    reasons_field,
+)
 from ..services.workflow import SIGN_OFF_NOT_CONFIRMED
 from .base import GovukForm, ReasonForm, VersionedForm, date_field, govuk_helper, layout_for
 
@@ -35,19 +49,89 @@ ORDER_DATES_IN_ORDER = (
 SI_NUMBER_INVALID = "Enter the statutory instrument number as the year and number, like 2018/970"
 REPORTED_BEFORE_COMMISSIONED = "The report must be dated on or after the day it was commissioned"
 CASE_OFFICER_INVALID = "Select a Home Office reviewer from the list"
+FINDING_CHOOSE = "Select the finding on {limb}"
+FINDING_FOR_REASONS = "Select the finding on {limb}, or remove its reasons"
+GROUND_CHOOSE = "Select the ground the approval relies on"
 INTENT_UNCLEAR = (
     "The page did not say whether to flag or clear the legal challenge: open it again from "
     "the proposal's page"
 )
 
 
-class AssessmentForm(VersionedForm):
+class LimbsForm(VersionedForm):
+    """A record with a finding and reasons on each limb of the statutory test, each limb in its
+    own group after the record's other fields (those in `before_limbs` come first)."""
+
+    finding_label = "Finding on {limb}"
+    before_limbs: tuple = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        before = set(self.before_limbs)
+        self.helper = govuk_helper(
+            *layout_for(self, exclude=set(self.fields) - before),
+            *[self._limb_fieldset(limb) for limb in Limb],
+            *layout_for(self, exclude=before | set(LIMB_FIELDS)),
+            submit=self.submit_label,
+        )
+
+    def adjust_fields(self):
+        for limb in Limb:
+            label = limb.label.lower()
+            self.fields[finding_field(limb)] = forms.ChoiceField(
+                label=self.finding_label.format(limb=label),
+                # Each choice reads whole: "Not shown to be in the interests of economy".
+                choices=[
+                    (finding.value, f"{finding.label} {label}")
+                    for finding in LimbFinding.for_limb(limb)
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": FINDING_CHOOSE.format(limb=label)},
+            )
+            self.fields[reasons_field(limb)] = forms.CharField(
+                label=f"Reasons on {label}",
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=False,
+            )
+
+    @staticmethod
+    def _limb_fieldset(limb):
+        return Fieldset(
+            Field.radios(finding_field(limb), legend_size=Size.SMALL),
+            Field.textarea(reasons_field(limb), label_size=Size.SMALL),
+            legend=limb.label,
+            legend_size=Size.MEDIUM,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for limb in Limb:
+            # Reasons without a finding would read as a finding: ask for it, not lose them.
+            if (
+                finding_field(limb) not in self.errors
+                and not cleaned.get(finding_field(limb))
+                and cleaned.get(reasons_field(limb), "").strip()
+            ):
+                self.add_error(
+                    finding_field(limb), FINDING_FOR_REASONS.format(limb=limb.label.lower())
+                )
+        return cleaned
+
+    def findings(self) -> dict:
+        return {limb: self.cleaned_data.get(finding_field(limb)) for limb in Limb}
+
+
+class AssessmentForm(LimbsForm):
+    finding_label = "The assessor's conclusion on {limb}"
+    before_limbs = ("assessor", "commissioned_on", "reported_on")
+
     assessor = forms.CharField(max_length=200, required=False, help_text="For example, CIPFA")
     commissioned_on = date_field("Date commissioned")
     reported_on = date_field("Date of the assessment report")
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
-    record_fields = ("assessor", "commissioned_on", "reported_on", "summary")
+    record_fields = ("assessor", "commissioned_on", "reported_on", "summary", *LIMB_FIELDS)
     model = Assessment
 
     def clean(self):
@@ -58,7 +142,13 @@ class AssessmentForm(VersionedForm):
         return cleaned
 
 
-class DecisionForm(VersionedForm):
+class DecisionForm(LimbsForm):
+    """The Home Secretary's decision, limb by limb; workflow.decision_missing says what it
+    needs before the stage completes."""
+
+    finding_label = "The Home Secretary's finding on {limb}"
+    before_limbs = ("outcome", "decided_on")
+
     outcome = forms.ChoiceField(
         label="The Home Secretary's decision",
         choices=Decision.Outcome.choices,
@@ -66,14 +156,35 @@ class DecisionForm(VersionedForm):
         error_messages={"required": DECISION_REQUIRED, "invalid_choice": DECISION_REQUIRED},
     )
     decided_on = date_field("Date of the decision")
+    ground = forms.ChoiceField(
+        label="Ground the approval relies on",
+        help_text="FRSA 2004 s.4A(5): (a) economy, efficiency and effectiveness, each found on "
+        "its own, with no adverse effect on public safety; or (b) public safety. Leave it "
+        "unanswered for a rejection.",
+        choices=DecisionGround.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": GROUND_CHOOSE},
+    )
     summary = forms.CharField(
         label="Summary of the decision letter",
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
     )
 
-    record_fields = ("outcome", "decided_on", "summary")
+    record_fields = ("outcome", "decided_on", "ground", "summary", *LIMB_FIELDS)
     model = Decision
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Decision.Outcome.APPROVED:
+            conflicts = workflow.ground_conflicts(
+                ground=cleaned.get("ground"), findings=self.findings()
+            )
+            for limb, sentence in conflicts.items():
+                if finding_field(limb) not in self.errors:
+                    self.add_error(finding_field(limb), sentence)
+        return cleaned
 
 
 class OrderForm(VersionedForm):

@@ -9,8 +9,11 @@ from .business_case import (
 from .choices import (
     CLOSED_STAGE_STATUSES,
     PASSED_STAGE_STATUSES,
+    DecisionGround,
     EmailTiming,
     GovernanceModel,
+    Limb,
+    LimbFinding,
     MessageEvent,
     ProposalStatus,
     StageStatus,
@@ -24,6 +27,7 @@ from .governance_change import (
     FireGovernance,
     GovernanceChange,
 )
+from .limbs import LIMB_FIELDS, LimbConclusion, LimbConclusions, finding_field, reasons_field
 from .money import Allocation, Fund, Payment
 from .notifications import (
     MessageDelivery,
@@ -61,6 +65,7 @@ __all__ = [
     "CHANGE_NEEDS_TRANSFER",
     "CLOSED_STAGE_STATUSES",
     "FINISHED_PROPOSAL_STATUSES",
+    "LIMB_FIELDS",
     "MADE_BEFORE_DECISION",
     "PASSED_STAGE_STATUSES",
     "PCC_TITLE",
@@ -79,6 +84,7 @@ __all__ = [
     "Consultation",
     "CouncilPosition",
     "Decision",
+    "DecisionGround",
     "Document",
     "DocumentKind",
     "DutyEvidence",
@@ -88,6 +94,10 @@ __all__ = [
     "Fund",
     "GovernanceChange",
     "GovernanceModel",
+    "Limb",
+    "LimbConclusion",
+    "LimbConclusions",
+    "LimbFinding",
     "LocalAuthority",
     "MessageDelivery",
     "MessageEvent",
@@ -105,4 +115,6 @@ __all__ = [
     "StatutoryOrder",
     "Step",
     "SubmissionPack",
+    "finding_field",
+    "reasons_field",
 ]

@@ -12,6 +12,45 @@ class GovernanceModel(models.TextChoices):
     SINGLE_EMPLOYER = "single_employer", "Single employer"
 
 
+class Limb(models.TextChoices):
+    """The limbs of the statutory test a proposal is decided on (FRSA 2004 s.4A(5); Sch A1
+    para 1). Shropshire and Wrekin FA v SSHD [2019] EWHC 1967 (Admin): economy, efficiency and
+    effectiveness are each considered on their own, not "in the round"."""
+
+    ECONOMY = "economy", "Economy"
+    EFFICIENCY = "efficiency", "Efficiency"
+    EFFECTIVENESS = "effectiveness", "Effectiveness"
+    PUBLIC_SAFETY = "public_safety", "Public safety"
+
+
+class LimbFinding(models.TextChoices):
+    """What the Home Secretary found, or the independent assessor concluded, on one limb."""
+
+    IN_THE_INTERESTS = "in_the_interests", "In the interests of"
+    NOT_SHOWN = "not_shown", "Not shown to be in the interests of"
+    # FRSA 2004 s.4A(5)(a): an approval on economy, efficiency and effectiveness also needs
+    # the Home Secretary not to think the order would have an adverse effect on public safety.
+    NO_ADVERSE_EFFECT = "no_adverse_effect", "No adverse effect on"
+
+    @classmethod
+    def for_limb(cls, limb: str) -> list["LimbFinding"]:
+        """The findings that make sense on `limb`: "no adverse effect" is said of public
+        safety only."""
+        if limb == Limb.PUBLIC_SAFETY:
+            return list(cls)
+        return [cls.IN_THE_INTERESTS, cls.NOT_SHOWN]
+
+
+class DecisionGround(models.TextChoices):
+    """The ground an approval relies on: FRSA 2004 s.4A(5)(a), or (b)."""
+
+    ECONOMY_EFFICIENCY_EFFECTIVENESS = (
+        "economy_efficiency_effectiveness",
+        "Economy, efficiency and effectiveness",
+    )
+    PUBLIC_SAFETY = "public_safety", "Public safety"
+
+
 class ProposalStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"

@@ -13,11 +13,13 @@ from .base import TimeStampedModel, source_url_field
 from .choices import (
     CLOSED_STAGE_STATUSES,
     PASSED_STAGE_STATUSES,
+    DecisionGround,
     GovernanceModel,
     ProposalStatus,
     StageStatus,
     Step,
 )
+from .limbs import LimbConclusions
 from .reference import FireAuthority, LocalAuthority, Pcc
 
 
@@ -261,8 +263,10 @@ class CouncilPosition(TimeStampedModel):
         return f"{self.local_authority}: {self.get_position_display()}"
 
 
-class Decision(TimeStampedModel):
-    """The Home Secretary's decision (FRSA 2004 s.4A(5))."""
+class Decision(LimbConclusions, TimeStampedModel):
+    """The Home Secretary's decision (FRSA 2004 s.4A(5)): the outcome, the finding and reasons on
+    each limb of the statutory test, and the ground an approval relies on. What must hold
+    before it completes is in workflow.decision_missing."""
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -272,6 +276,14 @@ class Decision(TimeStampedModel):
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     decided_on = models.DateField(null=True, blank=True)
+    ground = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=DecisionGround.choices,
+        verbose_name="ground relied on",
+        help_text="The ground an approval relies on: economy, efficiency and effectiveness, "
+        "or public safety.",
+    )
     summary = models.TextField(blank=True)
     source_url = source_url_field()
 
@@ -339,8 +351,9 @@ class StatutoryOrder(TimeStampedModel):
         )
 
 
-class Assessment(TimeStampedModel):
-    """The independent assessment the Home Secretary obtains when a council objects."""
+class Assessment(LimbConclusions, TimeStampedModel):
+    """The independent assessment the Home Secretary obtains when a council objects, with the
+    assessor's conclusion on each limb of the statutory test."""
 
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="assessment")
     assessor = models.CharField(max_length=200, blank=True, help_text="e.g. CIPFA")
@@ -349,8 +362,9 @@ class Assessment(TimeStampedModel):
     summary = models.TextField(blank=True)
     source_url = source_url_field()
 
-    class Meta:
+    class Meta(LimbConclusions.Meta):
         constraints = [
+            *LimbConclusions.Meta.constraints,
             dates_in_order(
                 "assessment_reported_after_commissioned", "commissioned_on", "reported_on"
             ),

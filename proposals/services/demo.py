@@ -31,12 +31,15 @@ from ..models import (
     Consultation,
     CouncilPosition,
     Decision,
+    DecisionGround,
     Document,
     DocumentKind,
     DutyEvidence,
     FireAuthority,
     Fund,
     GovernanceModel,
+    Limb,
+    LimbFinding,
     LocalAuthority,
     MessageEvent,
     Notification,
@@ -48,6 +51,8 @@ from ..models import (
     StageStatus,
     StatutoryOrder,
     Step,
+    finding_field,
+    reasons_field,
 )
 from .audit import audit_event_build
 from .governance import governance_change_record
@@ -329,6 +334,8 @@ def _seed_history(history: History) -> int:
             decided_on=decision.decided_on,
             summary=decision.summary,
             source_url=decision.source_url,
+            ground=decision.ground,
+            **limb_values({item.limb: (item.finding, item.reasons) for item in decision.findings}),
         )
     if order:
         StatutoryOrder.objects.create(
@@ -372,6 +379,19 @@ def _seed_assessment(proposal: Proposal, assessment) -> None:
         reported_on=assessment.reported_on,
         summary=assessment.summary,
         source_url=assessment.source_url,
+        # The published reports' conclusions per limb are not in the sources used here.
+        **limb_values(
+            {
+                limb: (
+                    LimbFinding.NO_ADVERSE_EFFECT
+                    if limb == Limb.PUBLIC_SAFETY
+                    else LimbFinding.IN_THE_INTERESTS,
+                    f"Illustrative: {assessment.assessor}'s conclusion on "
+                    f"{limb.label.lower()} is not in the public sources used here.",
+                )
+                for limb in Limb
+            }
+        ),
     )
     if assessment.document_name:
         stage = proposal.stages.get(step=Step.INDEPENDENT_ASSESSMENT)
@@ -397,6 +417,31 @@ def _illustrative_document(stage, kind, by, *, name: str = "") -> Document:
         size_bytes=len(ILLUSTRATIVE_DOCUMENT),
         sha256=ILLUSTRATIVE_DOCUMENT_SHA256,
         uploaded_by=by,
+    )
+
+
+def limb_values(findings: dict) -> dict:
+    """A record's fields for {limb: (finding, reasons)}."""
+    values = {}
+    for limb, (finding, reasons) in findings.items():
+        values[finding_field(limb)] = finding
+        values[reasons_field(limb)] = reasons
+    return values
+
+
+def _illustrative_limbs(who: str) -> dict:
+    """Findings on every limb that bear out an approval on economy, efficiency and
+    effectiveness, in words that say they were made up."""
+    return limb_values(
+        {
+            limb: (
+                LimbFinding.NO_ADVERSE_EFFECT
+                if limb == Limb.PUBLIC_SAFETY
+                else LimbFinding.IN_THE_INTERESTS,
+                ILLUSTRATIVE_TEXT.format(section=f"{who} on {limb.label.lower()}"),
+            )
+            for limb in Limb
+        }
     )
 
 
@@ -652,6 +697,7 @@ class _SyntheticPlan:
                 commissioned_on=self._date(step),
                 reported_on=self._date(step, 25),
                 summary=ILLUSTRATIVE_TEXT.format(section="the assessment"),
+                **_illustrative_limbs("the assessor's conclusion"),
             )
         if model is Decision:
             return Decision(
@@ -659,6 +705,8 @@ class _SyntheticPlan:
                 outcome=Decision.Outcome.APPROVED,
                 decided_on=self._date(Step.DECISION, 25),
                 summary=ILLUSTRATIVE_TEXT.format(section="the Home Secretary's decision"),
+                ground=DecisionGround.ECONOMY_EFFICIENCY_EFFECTIVENESS,
+                **_illustrative_limbs("the Home Secretary's finding"),
             )
         made = self._date(Step.ORDER, 5)
         return StatutoryOrder(

@@ -3,7 +3,7 @@
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import TemplateView, View
 
@@ -14,10 +14,12 @@ from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm,
 from ..messaging import with_told
 from ..models import Step
 from ..models.choices import OPEN_STAGE_STATUSES
+from ..pdf import render_pdf
 from ..services import drafting, pack
 from ..services import workflow as workflow_services
 from .base import (
     LockedStageMixin,
+    ProposalMixin,
     ServiceFormView,
     StageMixin,
     proposal_page_url,
@@ -32,6 +34,8 @@ DETAILS_FORMS = {
     Step.DECISION: DecisionForm,
     Step.ORDER: OrderForm,
 }
+#: The steps whose pages show the statutory test limb by limb.
+LIMB_STEPS = (Step.INDEPENDENT_ASSESSMENT, Step.DECISION)
 ACTION_MESSAGES = {
     "submit": "Submitted for review.",
     "approve": "Stage approved. The next stage is open.",
@@ -76,6 +80,10 @@ class StageDetailView(StageMixin, TemplateView):
             can_respond=stage.step == Step.CONSULTATION
             and not workflow.response_blockers(stage.proposal, user),
             proposal_url=proposal_page_url(stage.proposal, user),
+            limbs=selectors.decision_record(proposal=stage.proposal)
+            if stage.step in LIMB_STEPS
+            else None,
+            show_decision=stage.step == Step.DECISION,
             **self.submission_pack_context(editable),
             **kwargs,
         )
@@ -112,6 +120,23 @@ class SubmissionPackView(LockedStageMixin, StageMixin, View):
             return refuse(request, refusal, stage_url(self.stage))
         messages.success(request, PACK_UP_TO_DATE)
         return redirect(stage_url(self.stage))
+
+
+class DecisionRecordPdfView(ProposalMixin, View):
+    """The decision record as a PDF: each limb's finding beside the assessor's conclusion,
+    the ground relied on and what was weighed, as the decision page shows them."""
+
+    def get(self, request, *args, **kwargs):
+        pdf = render_pdf(
+            "proposals/decision_record_pdf.html",
+            {"record": selectors.decision_record(proposal=self.proposal), "show_decision": True},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="decision-record-{self.proposal.pk}.pdf"'
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class StageActionView(StageMixin, View):

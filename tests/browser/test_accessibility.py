@@ -36,6 +36,7 @@ from proposals.services.workflow import (
 )
 
 from ..factories import (
+    LIMBS_FOUND,
     NotificationFactory,
     UserFactory,
     attach_document,
@@ -159,7 +160,12 @@ def walk(proposal, reach: str, people: dict) -> None:
         stage=decision,
         version="",
         by=reviewer,
-        values={"outcome": "approved", "decided_on": date(2017, 7, 25), "summary": "Approved."},
+        values={
+            "outcome": "approved",
+            "decided_on": date(2017, 7, 25),
+            "summary": "Approved.",
+            **LIMBS_FOUND,
+        },
     )
     attach_document(decision, DocumentKind.DECISION_LETTER, reviewer)
     act(proposal, Step.DECISION, "complete", reviewer)
@@ -511,7 +517,8 @@ SCREENS = [
         stage_page(Step.DECISION, "details/"),
         REVIEWER,
         reach="decision",
-        fail=submit_empty,
+        # No decision chosen, and reasons on a limb with no finding: both named by their fields.
+        fail=typed(id_economy_reasons="Savings shown."),
     ),
     Screen(
         "order details",
