@@ -21,6 +21,8 @@ EVENT_TITLES = {
     "proposal.resume": "Proposal resumed",
     "proposal.reject": "Proposal rejected by the Home Secretary",
     "proposal.transfer": "Fire governance transferred",
+    "proposal.complete": "Proposal complete: the fire authority agreed to representation",
+    "proposal.model_changed": "Governance model changed, and the stages with it",
     "proposal.legal_challenge": "Legal challenge flag changed",
     "proposal.case_officer": "Case officer changed",
     "stage.open": "{stage} opened",
@@ -73,6 +75,8 @@ FIELD_LABELS = {
     "duties": "Collaboration duties",
     "fire_authorities": "Fire and rescue authorities",
     "visibility": "Visible to",
+    "governance_model": "Governance model",
+    "route": "Stages, in order",
 }
 #: Values kept for the record but of no use to most readers: shown only in a details element.
 TECHNICAL_FIELDS = {"sha256"}
@@ -147,8 +151,8 @@ def _choices_for(event, key):
 def _in_words(key, value, choices) -> str | None:
     if value is None or value == "" or value == [] or value == {}:
         return None
-    if key == "stages":
-        # One status per statutory step, in order.
+    if key == "stages" and isinstance(value, list):
+        # Recorded before routes: one status per step of the governance route, in order.
         return "; ".join(
             f"{step.label}: {_one(key, item, choices)}"
             for step, item in zip(Step, value, strict=False)

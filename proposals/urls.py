@@ -48,6 +48,7 @@ urlpatterns = [
         PROPOSAL + "legal-challenge/", proposal.LegalChallengeView.as_view(), name="legal-challenge"
     ),
     path(PROPOSAL + "case-officer/", proposal.CaseOfficerView.as_view(), name="case-officer"),
+    path(PROPOSAL + "model/", proposal.ProposalModelView.as_view(), name="model"),
     path(PROPOSAL + "comments/", proposal.CommentCreateView.as_view(), name="comment"),
     path(PROPOSAL + "business-case/", business_case.TaskListView.as_view(), name="business-case"),
     path(PROPOSAL + "business-case/duties/", business_case.DutiesEditView.as_view(), name="duties"),

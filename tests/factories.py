@@ -7,13 +7,13 @@ from factory.django import DjangoModelFactory
 
 from portal.models import Role, User
 from proposals.models import (
-    BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
     Document,
     DocumentKind,
     Proposal,
     Stage,
     Step,
+    business_case_sections,
 )
 from proposals.services import drafting
 from proposals.services.drafting import proposal_stages_build
@@ -36,7 +36,8 @@ class UserFactory(DjangoModelFactory):
 
 
 class ProposalFactory(DjangoModelFactory):
-    """A new proposal as the drafting service makes it: six stages, the business case open."""
+    """A new proposal as the drafting service makes it: its route's stages, the business case
+    open."""
 
     class Meta:
         model = Proposal
@@ -72,7 +73,8 @@ def attach_document(stage, kind, by, name="document.pdf"):
 
 def complete_business_case(proposal, by):
     """Write every section, address a duty and attach the business case document."""
-    for number, section in enumerate(BUSINESS_CASE_SECTIONS):
+    sections = business_case_sections(proposal.governance_model)
+    for number, section in enumerate(sections):
         drafting.business_case_section_save(
             proposal=proposal,
             section=section.field,
@@ -84,7 +86,7 @@ def complete_business_case(proposal, by):
     drafting.business_case_duties_save(
         proposal=proposal,
         evidence={duty: "Joint estates review with the fire service."},
-        base_revision=len(BUSINESS_CASE_SECTIONS),
+        base_revision=len(sections),
         by=by,
     )
     attach_document(stage_of(proposal, Step.BUSINESS_CASE), DocumentKind.BUSINESS_CASE, by)

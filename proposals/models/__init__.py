@@ -2,9 +2,11 @@ from .business_case import (
     BUSINESS_CASE_SECTIONS,
     SECTION_MAX_CHARS,
     SECTIONS_BY_FIELD,
+    SINGLE_EMPLOYER_SECTION,
     BusinessCaseRevision,
     DutyEvidence,
     Section,
+    business_case_sections,
 )
 from .choices import (
     CLOSED_STAGE_STATUSES,
@@ -53,6 +55,7 @@ __all__ = [
     "PASSED_STAGE_STATUSES",
     "SECTIONS_BY_FIELD",
     "SECTION_MAX_CHARS",
+    "SINGLE_EMPLOYER_SECTION",
     "SI_NUMBER",
     "Allocation",
     "AmbulanceTrust",
@@ -87,4 +90,5 @@ __all__ = [
     "StageStatus",
     "StatutoryOrder",
     "Step",
+    "business_case_sections",
 ]

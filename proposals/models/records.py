@@ -17,6 +17,9 @@ class DocumentKind(models.TextChoices):
     ASSESSMENT = "assessment", "Independent assessment"
     DECISION_LETTER = "decision_letter", "Decision letter"
     ORDER = "order", "Statutory instrument"
+    FIRE_AUTHORITY_RESPONSE = "fire_authority_response", "Fire authority consultation response"
+    FIRE_AUTHORITY_AGREEMENT = "fire_authority_agreement", "Fire authority agreement"
+    TRANSFER_SCHEME = "transfer_scheme", "Staff transfer scheme"
     OTHER = "other", "Other"
 
 
