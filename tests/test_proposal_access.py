@@ -41,6 +41,12 @@ PAGES = {
     "stage independent-assessment": READ,
     "stage decision": READ,
     "stage order": READ,
+    # A governance proposal has no stage of another model's route: nobody finds one.
+    "stage fire-authority-consultation": [LOGIN, 404, 404, 404, 404, 404, 404],
+    "stage fire-authority-agreement": [LOGIN, 404, 404, 404, 404, 404, 404],
+    "stage staff-transfer": [LOGIN, 404, 404, 404, 404, 404, 404],
+    "section single_employer_reasons": [LOGIN, 404, 404, 404, 404, 404, 404],
+    "model": DRAFT,
     "download": READ,
     "section economy": DRAFT,
     "duties": DRAFT,
@@ -66,6 +72,8 @@ ACTIONS = {
     # The signatory is asked to confirm the declaration: nothing is signed without it.
     "sign-off submission": [LOGIN, 403, 200, 404, 404, 403, 403],
     "comment": [LOGIN, 302, 302, 404, 404, 302, 403],
+    # PCC people see the form again, saying what is missing; the rest are refused.
+    "model": [LOGIN, 200, 200, 404, 404, 403, 403],
 }
 
 
