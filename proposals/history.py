@@ -152,11 +152,10 @@ def _in_words(key, value, choices) -> str | None:
     if value is None or value == "" or value == [] or value == {}:
         return None
     if key == "stages" and isinstance(value, list):
-        # Recorded before routes: one status per step of the governance route, in order.
-        return "; ".join(
-            f"{step.label}: {_one(key, item, choices)}"
-            for step, item in zip(Step, value, strict=False)
-        )
+        # [step, status] pairs along the proposal's route; recorded before routes, one status
+        # per step of the governance route, in order.
+        pairs = value if isinstance(value[0], list) else zip(Step, value, strict=False)
+        return "; ".join(f"{Step(step).label}: {_one(key, item, choices)}" for step, item in pairs)
     if isinstance(value, dict):
         return "; ".join(f"{name}: {_one(key, item, choices)}" for name, item in value.items())
     if isinstance(value, list):

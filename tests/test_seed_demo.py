@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.models import Role, User
 from proposals import workflow
+from proposals.demo_history import HISTORY, PROPOSED_MODELS
 from proposals.models import (
     AuditEvent,
     GovernanceModel,
@@ -188,3 +189,26 @@ def test_the_demo_gives_a_reviewer_a_queue_an_inbox_and_deadlines(seed, client):
     client.force_login(reviewer)
     queue = client.get(reverse("proposals:review-queue") + "?assigned=mine").content.decode()
     assert "Illustrative proposal" in queue
+
+
+def test_each_historical_proposal_is_on_its_real_models_route_with_the_source_beside_it(seed):
+    seed()
+    assert set(PROPOSED_MODELS) == {history.pcc for history in HISTORY}
+    for history in HISTORY:
+        proposal = Proposal.objects.get(pcc__slug=history.pcc, is_illustrative=False)
+        fact = PROPOSED_MODELS[history.pcc]
+        assert fact.source, history.pcc
+        assert proposal.governance_model == fact.model
+        steps = tuple(proposal.stages.order_by("step").values_list("step", flat=True))
+        assert steps == workflow.route(fact.model), history.pcc
+
+
+def test_the_demo_overview_shows_the_shorter_representation_and_longer_single_employer_routes(
+    seed, client
+):
+    seed("--proposals", "18")
+    client.force_login(User.objects.get(username="reviewer"))
+    page = client.get(reverse("proposals:overview")).content.decode()
+    assert "Representation (illustrative)" in page
+    assert "Single employer (illustrative)" in page
+    assert ">Not applicable</span>" in page

@@ -230,9 +230,7 @@ def _seed_history(history: History) -> int:
         after={
             "status": proposal.status,
             "governance_model": GovernanceModel(proposal.governance_model).label,
-            "stages": {
-                Step(step).label: status for step, status in zip(route, history.stages, strict=True)
-            },
+            "stages": [[step, status] for step, status in zip(route, history.stages, strict=True)],
         },
         reason=HISTORY_SOURCE,
     ).save()

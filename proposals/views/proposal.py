@@ -60,7 +60,7 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             and not proposal.is_finished,
             can_assign_case_officer=rules.has_perm("proposals.review_proposal", user, proposal),
             can_change_model=rules.has_perm("proposals.draft_proposal", user, proposal)
-            and not workflow.model_change_blockers(proposal),
+            and not proposal.is_finished,
             comments=selectors.proposal_comments(proposal=proposal, user=user),
             comment_form=CommentForm(
                 home_office_choice=rules.has_perm(
