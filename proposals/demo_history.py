@@ -171,9 +171,8 @@ class Order:
 class History:
     pcc: str
     title: str
-    stages: tuple  # one StageStatus per statutory step, in order
+    stages: tuple  # one StageStatus per step of its model's route (PROPOSED_MODELS), in order
     summary: str
-    governance_model: str = GovernanceModel.GOVERNANCE
     status: str = ProposalStatus.ACTIVE
     status_reason: str = ""
     assessment_skip_reason: str = ""
@@ -518,3 +517,57 @@ HISTORY = (
         "wiltsglosstandard). The whole process cost local taxpayers just over £30k after the Home Office funding.",
     ),
 )
+
+
+@dataclass(frozen=True)
+class ProposedModel:
+    model: str
+    source: str
+
+
+#: The model each PCC's proposal was for, with the source (FACTS.md s.3.1 and s.4). Every one
+#: was governance: "every approved order used the governance model" and none cites s.4H.
+PROPOSED_MODELS = {
+    "essex": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "S.I. 2017/864 is made under FRSA 2004 s.4A(1) and does not cite s.4H "
+        "(legislation.gov.uk/uksi/2017/864).",
+    ),
+    "staffordshire": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "S.I. 2018/696 is made under s.4A(1) and does not cite s.4H (legislation.gov.uk).",
+    ),
+    "north-yorkshire": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "The PCC proposed governance (cravenherald); the county council, City of York and six of "
+        "seven districts preferred the representation model instead. Made as S.I. 2018/970.",
+    ),
+    "northamptonshire": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "S.I. 2018/1072 is made under s.4A(1) and does not cite s.4H (legislation.gov.uk).",
+    ),
+    "cambridgeshire": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "Governance, option 3 of the PCC's business case (cambridgeshire-pcc.gov.uk).",
+    ),
+    "west-mercia": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "Governance over both fire and rescue authorities (GOV.UK, 26 March 2018, 'Three more "
+        "PCCs to take on responsibility of local fire and rescue services').",
+    ),
+    "hertfordshire": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "Governance with separate chief officers, the PCC setting strategy and budget "
+        "(hertscommissioner.org).",
+    ),
+    "sussex": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "None: an independent options report, and no proposal (eastbourneherald; "
+        "midsussextimes). Governance is shown for illustration only.",
+    ),
+    "gloucestershire": ProposedModel(
+        GovernanceModel.GOVERNANCE,
+        "Governance, chosen over status quo, representation and single employer "
+        "(gloucestershire-pcc.gov.uk, fire governance options).",
+    ),
+}

@@ -34,6 +34,8 @@ EVENT_TITLES = {
     "proposal.resume": "Proposal resumed",
     "proposal.reject": "Proposal rejected by the Home Secretary",
     "proposal.transfer": "Fire governance transferred",
+    "proposal.complete": "Proposal complete: the fire authority agreed to representation",
+    "proposal.model_changed": "Governance model changed, and the stages with it",
     "proposal.legal_challenge": "Legal challenge flag changed",
     "proposal.case_officer": "Case officer changed",
     "proposal.governance_change": "Fire governance changed after transfer",
@@ -99,6 +101,8 @@ FIELD_LABELS = {
     "ground": "Ground relied on",
     **{finding_field(limb): f"Finding on {limb.label.lower()}" for limb in Limb},
     **{reasons_field(limb): f"Reasons on {limb.label.lower()}" for limb in Limb},
+    "governance_model": "Governance model",
+    "route": "Stages, in order",
 }
 #: Values kept for the record but of no use to most readers: shown only in a details element.
 TECHNICAL_FIELDS = {"sha256"}
@@ -177,12 +181,11 @@ def _choices_for(event, key):
 def _in_words(key, value, choices) -> str | None:
     if value is None or value == "" or value == [] or value == {}:
         return None
-    if key == "stages":
-        # One status per statutory step, in order.
-        return "; ".join(
-            f"{step.label}: {_one(key, item, choices)}"
-            for step, item in zip(Step, value, strict=False)
-        )
+    if key == "stages" and isinstance(value, list):
+        # [step, status] pairs along the proposal's route; recorded before routes, one status
+        # per step of the governance route, in order.
+        pairs = value if isinstance(value[0], list) else zip(Step, value, strict=False)
+        return "; ".join(f"{Step(step).label}: {_one(key, item, choices)}" for step, item in pairs)
     if isinstance(value, dict):
         return "; ".join(f"{name}: {_one(key, item, choices)}" for name, item in value.items())
     if isinstance(value, list):

@@ -37,10 +37,13 @@ ReminderDelivery row (unique in the database). A new due date is a new key, so m
 date starts a fresh series; the old series stops because its rows no longer match the stage.
 A review series is keyed on its target date, so a resubmission starts a fresh one.
 
-**Who.** For the PCC's steps (business case, consultation, submission) the PCC's staff and
-signatory (`User.objects.for_pcc`); overdue reminders go to the Home Office as well.
-The Home Office records the independent assessment, the decision and the order, so for those
-steps every reminder goes to the Home Office and none to the PCC, who cannot act on them.
+**Who.** For the PCC's steps (`Step.is_pcc_step`: business case, consultation, submission,
+and a representation's consultation with and agreement of the fire authority) the PCC's staff
+and signatory (`User.objects.for_pcc`); overdue reminders go to the Home Office as well.
+The Home Office records the independent assessment, the decision, the order and a single
+employer's staff transfer, so for those steps every reminder goes to the Home Office and none
+to the PCC, who cannot act on them. Only the stages of a proposal's route exist, so nobody is
+reminded of a stage its model does not have.
 Review reminders go to the Home Office. "The Home Office" is the proposal's case officer when
 it has one who is an active reviewer, and every reviewer (`User.objects.reviewers()`)
 otherwise (`home_office_ids`); the hand-off messages of proposals/messaging.py use the same

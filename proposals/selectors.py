@@ -411,7 +411,7 @@ class MatrixRow:
     pcc: Pcc
     proposal: Proposal | None
     proposal_count: int
-    cells: list[StageCell]
+    cells: list[StageCell | None]  # one per Step; None where the route has no such stage
 
 
 def _lead_first():
@@ -424,8 +424,9 @@ def _lead_first():
 
 
 def overview_matrix(*, proposals: QuerySet, today: date) -> list[MatrixRow]:
-    """The nine PCCs against the six stages: each PCC's lead proposal among `proposals`
-    (its active one, else its latest) and how many it has. Three queries."""
+    """The nine PCCs against every step: each PCC's lead proposal among `proposals` (its
+    active one, else its latest), its stages (None for a step not on its route) and how many
+    it has. Three queries."""
     per_pcc = proposals.filter(pcc=OuterRef("pk"))
     pccs = list(
         Pcc.objects.annotate(
@@ -445,9 +446,15 @@ def overview_matrix(*, proposals: QuerySet, today: date) -> list[MatrixRow]:
     rows = []
     for pcc in pccs:
         lead = leads.get(pcc.lead_id)
-        cells = [StageCell(stage, today) for stage in lead.stages.all()] if lead else []
+        cells = _route_cells(lead, today) if lead else []
         rows.append(MatrixRow(pcc=pcc, proposal=lead, proposal_count=pcc.matching, cells=cells))
     return rows
+
+
+def _route_cells(proposal, today) -> list[StageCell | None]:
+    """One cell per step, in Step order: None for a step not on the proposal's route."""
+    stages = {stage.step: stage for stage in proposal.stages.all()}
+    return [StageCell(stages[step], today) if step in stages else None for step in Step]
 
 
 def overview_counts(*, proposals: QuerySet, today: date) -> dict:
@@ -459,9 +466,13 @@ def overview_counts(*, proposals: QuerySet, today: date) -> dict:
     )
 
 
+#: In stages_reached, where a proposal is once every stage of its route is passed.
+ROUTE_PASSED = max(Step) + 1
+
+
 def stages_reached(*, proposals: QuerySet) -> dict:
-    """For each PCC, how many of `proposals` are at each step (7 = every stage passed; a
-    rejected proposal stays at its decision)."""
+    """For each PCC, how many of `proposals` are at each step (ROUTE_PASSED when every stage
+    of its route is passed; a rejected proposal stays at its decision)."""
     first_open_step = (
         Stage.objects.filter(proposal=OuterRef("pk"))
         .exclude(status__in=PASSED_STAGE_STATUSES)
@@ -470,7 +481,7 @@ def stages_reached(*, proposals: QuerySet) -> dict:
     )
     counts = (
         proposals.order_by()
-        .annotate(current_step=Coalesce(Subquery(first_open_step), 7))
+        .annotate(current_step=Coalesce(Subquery(first_open_step), ROUTE_PASSED))
         .values("pcc__name", "current_step")
         .annotate(n=Count("pk"))
     )

@@ -49,6 +49,7 @@ urlpatterns = [
         PROPOSAL + "legal-challenge/", proposal.LegalChallengeView.as_view(), name="legal-challenge"
     ),
     path(PROPOSAL + "case-officer/", proposal.CaseOfficerView.as_view(), name="case-officer"),
+    path(PROPOSAL + "model/", proposal.ProposalModelView.as_view(), name="model"),
     path(PROPOSAL + "comments/", proposal.CommentCreateView.as_view(), name="comment"),
     path(PROPOSAL + "public/", representations.PublicRecordView.as_view(), name="public-record"),
     path(PROPOSAL + "assessors/", representations.AssessorsView.as_view(), name="assessors"),

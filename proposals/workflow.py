@@ -1,6 +1,7 @@
 """The statutory workflow in one file: every transition, who may fire it, what must hold first.
 
 Read top to bottom:
+  0. the route each governance model takes: which stages, in which order;
   1. what each stage must contain before it moves on (FRSA 2004 Sch A1);
   2. the guards: conditions with the sentence a user sees when one does not hold;
   3. the stage transitions (django-fsm-2 on the Stage model);
@@ -10,13 +11,14 @@ Read top to bottom:
   6. `blockers()` and `fire()`, which the services call.
 
 A stage moves not_started -> in_progress -> submitted -> approved, or submitted -> returned ->
-in_progress with the reviewer's reasons. PCCs submit the first three steps; the Home Office
-records and completes the last three (in_progress -> approved, or -> rejected for a decision
-that rejects the proposal). Approving a stage opens the next; the independent assessment is
-skipped, with the reason recorded, when no consulted council objects. Services
-(proposals/services/workflow.py) save, audit and apply follow-ups; submitting the submission
-stage also makes its submission pack current (services/pack.py), so the Home Secretary always
-receives the pack of exactly what was submitted, and it is frozen from then on.
+in_progress with the reviewer's reasons. PCCs submit their steps (Step.is_pcc_step); the Home
+Office records and completes the rest (in_progress -> approved, or -> rejected for a decision
+that rejects the proposal). Approving a stage opens the next on the proposal's route; the
+independent assessment is skipped, with the reason recorded, when no consulted council objects;
+approving the last stage completes a representation, and lets a transfer happen on the order's
+transfer date. Services (proposals/services/workflow.py) save, audit and apply follow-ups;
+submitting the submission stage also makes its submission pack current (services/pack.py), so
+the Home Secretary always receives the pack of exactly what was submitted, frozen from then on.
 """
 
 from collections.abc import Callable
@@ -27,7 +29,94 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from .models.choices import DecisionGround, Limb, LimbFinding, ProposalStatus, StageStatus, Step
+from .models.choices import (
+    DecisionGround,
+    GovernanceModel,
+    Limb,
+    LimbFinding,
+    ProposalStatus,
+    StageStatus,
+    Step,
+)
+
+# --- 0. Routes ----------------------------------------------------------------------------------
+
+#: The stages each governance model goes through, in order.
+ROUTES = {
+    # FRSA 2004 s.4A: the PCC becomes the fire and rescue authority by order.
+    GovernanceModel.GOVERNANCE: (
+        Step.BUSINESS_CASE,
+        Step.CONSULTATION,
+        Step.SUBMISSION,
+        Step.INDEPENDENT_ASSESSMENT,
+        Step.DECISION,
+        Step.ORDER,
+    ),
+    # PCA 2017 s.7: the PCC joins the fire and rescue authority with its agreement (for a
+    # combined authority, an order changing its combination scheme): no independent
+    # assessment, no Home Secretary's decision, no transfer order.
+    GovernanceModel.REPRESENTATION: (
+        Step.BUSINESS_CASE,
+        Step.FIRE_AUTHORITY_CONSULTATION,
+        Step.FIRE_AUTHORITY_AGREEMENT,
+    ),
+    # FRSA 2004 s.4A with a s.4H order delegating fire functions to the chief constable, then
+    # s.4I transfer schemes moving the fire staff to the chief constable.
+    GovernanceModel.SINGLE_EMPLOYER: (
+        Step.BUSINESS_CASE,
+        Step.CONSULTATION,
+        Step.SUBMISSION,
+        Step.INDEPENDENT_ASSESSMENT,
+        Step.DECISION,
+        Step.ORDER,
+        Step.STAFF_TRANSFER,
+    ),
+}
+
+
+def route(governance_model: str) -> tuple[Step, ...]:
+    return ROUTES[GovernanceModel(governance_model)]
+
+
+def step_after(governance_model: str, step: int) -> Step | None:
+    """The step that follows `step` on the model's route (None after the last)."""
+    steps = route(governance_model)
+    position = steps.index(step)
+    return steps[position + 1] if position + 1 < len(steps) else None
+
+
+def step_before(governance_model: str, step: int) -> Step | None:
+    """The step that comes before `step` on the model's route (None for the first)."""
+    steps = route(governance_model)
+    position = steps.index(step)
+    return steps[position - 1] if position else None
+
+
+def ends_in_transfer(governance_model: str) -> bool:
+    """Whether the route ends in a transfer of governance on the order's transfer date."""
+    return Step.ORDER in route(governance_model)
+
+
+MODEL_FIXED = (
+    "The governance model can no longer be changed: the business case has been submitted to "
+    "the Home Office. To propose another model, withdraw this proposal and start a new one."
+)
+MODEL_UNCHANGED = "This proposal is already for that model: choose another, or go back."
+
+
+def model_change_blockers(proposal) -> list[str]:
+    """Why the proposal's governance model may not change now (empty when it may): only while
+    it is active and nothing has yet gone to the Home Office, because the later stages, and
+    what the Home Office has seen, belong to the model's own route."""
+    if proposal.status != ProposalStatus.ACTIVE:
+        return [PROPOSAL_NOT_ACTIVE.format(status=proposal.get_status_display().lower())]
+    for stage in proposal.stages.all():
+        if stage.submitted_at is not None or (
+            stage.step != Step.BUSINESS_CASE and stage.status != StageStatus.NOT_STARTED
+        ):
+            return [MODEL_FIXED]
+    return []
+
 
 # --- 1. What a stage must contain -------------------------------------------------------------
 
@@ -42,6 +131,12 @@ DECISION_LETTER = "the decision letter document"
 ORDER_DETAILS = (
     "the statutory instrument's number, made, laid and in-force dates and the transfer date"
 )
+FIRE_AUTHORITY_RESPONSE = "the fire and rescue authority's response to the consultation"
+FIRE_AUTHORITY_AGREEMENT = (
+    "the fire and rescue authority's agreement: its resolution, or for a combined fire "
+    "authority the order changing its combination scheme"
+)
+TRANSFER_SCHEME = "the transfer scheme moving the fire staff to the chief constable (FRSA s.4I)"
 
 
 def council_position_missing(council) -> str:
@@ -142,6 +237,13 @@ def _requirements():
             "decision", DECISION_DETAILS, DocumentKind.DECISION_LETTER, DECISION_LETTER
         ),
         Step.ORDER: Requirement("order", ORDER_DETAILS, "", ""),
+        Step.FIRE_AUTHORITY_CONSULTATION: Requirement(
+            None, "", DocumentKind.FIRE_AUTHORITY_RESPONSE, FIRE_AUTHORITY_RESPONSE
+        ),
+        Step.FIRE_AUTHORITY_AGREEMENT: Requirement(
+            None, "", DocumentKind.FIRE_AUTHORITY_AGREEMENT, FIRE_AUTHORITY_AGREEMENT
+        ),
+        Step.STAFF_TRANSFER: Requirement(None, "", DocumentKind.TRANSFER_SCHEME, TRANSFER_SCHEME),
     }
 
 
@@ -153,7 +255,10 @@ def missing_content(stage) -> list[str]:
         # FRSA 2004 Sch A1 para 1: the case must address economy, efficiency and effectiveness,
         # or public safety; we ask for every section so the options appraisal is complete.
         revision = proposal.revisions.order_by("-number").first()
-        missing += [section.label.lower() for section in revision_sections_missing(revision)]
+        missing += [
+            section.label.lower()
+            for section in revision_sections_missing(revision, proposal.governance_model)
+        ]
         if revision is None or not revision.duty_evidence.exists():
             missing.append(DUTIES_ADDRESSED)
     if stage.step == Step.CONSULTATION:
@@ -177,12 +282,14 @@ def missing_content(stage) -> list[str]:
     return missing
 
 
-def revision_sections_missing(revision):
-    from .models import BUSINESS_CASE_SECTIONS
+def revision_sections_missing(revision, governance_model):
+    """The sections a business case for `governance_model` needs that `revision` leaves
+    empty (a single employer's includes the reasons for the s.4H order)."""
+    from .models import business_case_sections
 
     return [
         section
-        for section in BUSINESS_CASE_SECTIONS
+        for section in business_case_sections(governance_model)
         if revision is None or not getattr(revision, section.field).strip()
     ]
 
@@ -208,6 +315,13 @@ PREVIOUS_STAGE_OPEN = "The previous stage must be approved first."
 A_COUNCIL_OBJECTS = "A consulted council objects, so the independent assessment is required."
 NOT_TRANSFER_DAY = "The order's transfer date has not been reached."
 DECISION_NOT_REJECTED = "The Home Secretary's decision is not a rejection."
+AGREEMENT_NOT_APPROVED = (
+    "Every stage of a representation, up to the fire authority's agreement, must be approved."
+)
+REPRESENTATION_COMPLETED = (
+    "The fire and rescue authority agreed: the PCC is represented on it (Policing and Crime "
+    "Act 2017 s.7)."
+)
 
 ONLY_PCC_PEOPLE = "Only staff and signatories of this proposal's PCC can do this."
 ONLY_SIGNATORY = "Only the PCC signatory can sign off the submission."
@@ -269,12 +383,14 @@ pcc_step = Guard(holds=lambda stage: Step(stage.step).is_pcc_step, reason=NOT_A_
 home_office_step = Guard(
     holds=lambda stage: not Step(stage.step).is_pcc_step, reason=NOT_A_HOME_OFFICE_STEP
 )
-previous_stage_passed = Guard(
-    holds=lambda stage: (
-        stage.step == Step.BUSINESS_CASE or stage.proposal.stages.get(step=stage.step - 1).is_passed
-    ),
-    reason=PREVIOUS_STAGE_OPEN,
-)
+
+
+def _previous_stage_passed(stage) -> bool:
+    previous = step_before(stage.proposal.governance_model, stage.step)
+    return previous is None or stage.proposal.stages.get(step=previous).is_passed
+
+
+previous_stage_passed = Guard(holds=_previous_stage_passed, reason=PREVIOUS_STAGE_OPEN)
 no_council_objects = Guard(
     holds=lambda stage: (
         stage.step == Step.INDEPENDENT_ASSESSMENT and not council_objects(stage.proposal)
@@ -398,15 +514,27 @@ class StageWorkflow(ConcurrentTransitionMixin, models.Model):
 # --- 4. Proposal transitions --------------------------------------------------------------------
 
 
+def route_passed(proposal) -> bool:
+    """Every stage of the proposal's route approved (or skipped)."""
+    return all(stage.is_passed for stage in proposal.stages.all())
+
+
 def transfer_date_reached(proposal) -> bool:
+    """The route is done (for a single employer, the staff transfer too) and the order's
+    transfer date has come."""
     order = getattr(proposal, "order", None)
-    order_stage = proposal.stages.get(step=Step.ORDER)
     return (
-        order_stage.status == StageStatus.APPROVED
+        ends_in_transfer(proposal.governance_model)
+        and route_passed(proposal)
         and order is not None
         and order.transfer_date is not None
         and order.transfer_date <= timezone.localdate()
     )
+
+
+def representation_agreed(proposal) -> bool:
+    """A representation's route is done: the fire authority has agreed (PCA 2017 s.7)."""
+    return not ends_in_transfer(proposal.governance_model) and route_passed(proposal)
 
 
 def decision_rejected(proposal) -> bool:
@@ -479,6 +607,16 @@ class ProposalWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def transfer(self):
         self.status_reason = ""
+
+    @transition(
+        field="status",
+        source=ProposalStatus.ACTIVE,
+        target=ProposalStatus.COMPLETED,
+        conditions=[Guard(holds=representation_agreed, reason=AGREEMENT_NOT_APPROVED)],
+        custom={"label": "Complete", "system": True},
+    )
+    def complete(self):
+        self.status_reason = REPRESENTATION_COMPLETED
 
 
 # --- 5. Editing a stage's content ------------------------------------------------------------

@@ -7,7 +7,6 @@ from factory.django import DjangoModelFactory
 
 from portal.models import Role, User
 from proposals.models import (
-    BUSINESS_CASE_SECTIONS,
     CollaborationDuty,
     DecisionGround,
     Document,
@@ -18,6 +17,7 @@ from proposals.models import (
     Stage,
     StageStatus,
     Step,
+    business_case_sections,
     finding_field,
     reasons_field,
 )
@@ -42,7 +42,8 @@ class UserFactory(DjangoModelFactory):
 
 
 class ProposalFactory(DjangoModelFactory):
-    """A new proposal as the drafting service makes it: six stages, the business case open."""
+    """A new proposal as the drafting service makes it: its route's stages, the business case
+    open."""
 
     class Meta:
         model = Proposal
@@ -80,7 +81,8 @@ def attach_document(stage, kind, by, name="document.pdf", representation=None):
 
 def complete_business_case(proposal, by):
     """Write every section, address a duty and attach the business case document."""
-    for number, section in enumerate(BUSINESS_CASE_SECTIONS):
+    sections = business_case_sections(proposal.governance_model)
+    for number, section in enumerate(sections):
         drafting.business_case_section_save(
             proposal=proposal,
             section=section.field,
@@ -92,7 +94,7 @@ def complete_business_case(proposal, by):
     drafting.business_case_duties_save(
         proposal=proposal,
         evidence={duty: "Joint estates review with the fire service."},
-        base_revision=len(BUSINESS_CASE_SECTIONS),
+        base_revision=len(sections),
         by=by,
     )
     attach_document(stage_of(proposal, Step.BUSINESS_CASE), DocumentKind.BUSINESS_CASE, by)

@@ -230,7 +230,10 @@ def test_the_upload_page_says_which_types_each_kind_accepts(
 ):
     page = client_for(essex_staff).get(upload_url(essex_proposal)).content.decode()
 
-    assert "decision letter and statutory instrument: PDF, DOCX or ODT" in page
+    assert (
+        "statutory instrument, fire authority consultation response, fire authority agreement "
+        "and staff transfer scheme: PDF, DOCX or ODT"
+    ) in page
     assert "Other: PDF, DOCX, ODT, XLSX, ODS or CSV" in page
 
 
@@ -533,12 +536,14 @@ def test_the_documents_list_says_when_there_are_none_yet(essex_proposal):
 
 
 @pytest.mark.parametrize("step", list(Step))
-def test_the_documents_list_offers_upload_to_its_own_stage_when_allowed(essex_proposal, step):
-    stage = essex_proposal.stages.get(step=step)
+def test_the_documents_list_offers_upload_to_its_own_stage_when_allowed(essex, step):
+    model = next(model for model, route in workflow.ROUTES.items() if step in route)
+    proposal = ProposalFactory(pcc=essex, governance_model=model)
+    stage = proposal.stages.get(step=step)
 
     listing = render_documents(stage, can_upload=True)
 
-    assert f'href="{upload_url(essex_proposal, step)}?next=/stage-page/"' in listing
+    assert f'href="{upload_url(proposal, step)}?next=/stage-page/"' in listing
 
 
 def test_every_document_kind_says_which_types_it_accepts():

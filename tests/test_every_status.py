@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from proposals import workflow
 from proposals.models import (
     Assessment,
     CollaborationDuty,
@@ -79,7 +80,10 @@ def proposal_pages(proposal) -> list[str]:
     return [
         reverse(f"proposals:{name}", args=[proposal.pk])
         for name in ("detail", "business-case", "check-answers", "revisions")
-    ] + [reverse("proposals:stage", args=[proposal.pk, step.slug]) for step in Step]
+    ] + [
+        reverse("proposals:stage", args=[proposal.pk, Step(step).slug])
+        for step in workflow.route(proposal.governance_model)
+    ]
 
 
 def csv_cell(text, column, row_title):
@@ -263,6 +267,36 @@ def test_every_governance_model_is_named_on_every_page_that_shows_it(read, essex
         assert label in read(role, "/overview/")
         overview = read(role, "/overview/proposals.csv")
         assert csv_cell(overview, "Governance model", proposal.title) == label
+
+
+def a_model_with(step) -> str:
+    """The first governance model whose route goes through `step`."""
+    return next(model for model, route in workflow.ROUTES.items() if step in route)
+
+
+@pytest.mark.parametrize("step", Step.values)
+def test_every_step_is_named_on_every_page_that_shows_it(read, essex, step):
+    proposal = ProposalFactory(
+        pcc=essex, title="Essex proposal", governance_model=a_model_with(step)
+    )
+    stage = set_stage(proposal, StageStatus.IN_PROGRESS, step)
+    label = Step(step).label
+    numbered = f"{stage.number}. {label}"
+    stage_page = reverse("proposals:stage", args=[proposal.pk, stage.step_slug])
+    for role in EVERYONE:
+        for page in proposal_pages(proposal):
+            read(role, page)
+        assert numbered in read(role, stage_page)
+        detail = read(role, reverse("proposals:detail", args=[proposal.pk]))
+        assert f"{numbered}</a>" in detail
+        assert f"{label} opened" in detail  # its history
+        assert f"{label} opened" in read(role, reverse("proposals:history-csv", args=[proposal.pk]))
+        assert f"{proposal.title}: {label}" in read(role, "/pccs/essex/")  # what is open
+    for role in HOME_OFFICE:
+        overview = read(role, "/overview/")
+        assert f'<th scope="col" class="govuk-table__header">{label}</th>' in overview
+        csv_text = read(role, "/overview/proposals.csv")
+        assert csv_cell(csv_text, f"{label}: status", proposal.title) == "In progress"
 
 
 @pytest.mark.parametrize("confidence", Confidence.values)

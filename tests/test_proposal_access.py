@@ -49,6 +49,12 @@ PAGES = {
     "stage independent-assessment": [LOGIN, 200, 200, 404, 404, 200, 200, 404, 404, 200, 404],
     "stage decision": READ,
     "stage order": READ,
+    # A governance proposal has no stage of another model's route: nobody finds one.
+    "stage fire-authority-consultation": [LOGIN, 404, 404, 404, 404, 404, 404, *OUTSIDERS],
+    "stage fire-authority-agreement": [LOGIN, 404, 404, 404, 404, 404, 404, *OUTSIDERS],
+    "stage staff-transfer": [LOGIN, 404, 404, 404, 404, 404, 404, *OUTSIDERS],
+    "section single_employer_reasons": [LOGIN, 404, 404, 404, 404, 404, 404, *OUTSIDERS],
+    "model": DRAFT,
     "download": READ,
     "decision-record-pdf": READ,
     "section economy": DRAFT,
@@ -91,6 +97,8 @@ ACTIONS = {
     ],
     # The submission has not started: its PCC people are sent back to it with why.
     "submission-pack submission": [LOGIN, 302, 302, 404, 404, 403, 403, *OUTSIDERS],
+    # PCC people see the form again, saying what is missing; the rest are refused.
+    "model": [LOGIN, 200, 200, 404, 404, 403, 403, *OUTSIDERS],
 }
 
 

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from portal.models import Role, User
 from proposals import workflow
+from proposals.demo_history import HISTORY, PROPOSED_MODELS
 from proposals.models import (
     Assessment,
     AuditEvent,
     Decision,
+    GovernanceModel,
     Limb,
     Proposal,
     ProposalStatus,
@@ -144,7 +146,10 @@ def test_synthetic_proposals_are_illustrative_and_spread_over_pccs_and_stages(se
         if proposal.current_stage
     }
     assert len(open_steps) >= 4
-    assert Stage.objects.filter(proposal__in=synthetic).count() == 60 * 6
+    for proposal in synthetic.prefetch_related("stages"):
+        steps = tuple(stage.step for stage in proposal.stages.all())
+        assert steps == workflow.route(proposal.governance_model), proposal.title
+    assert synthetic.values("governance_model").distinct().count() == len(GovernanceModel)
     assert AuditEvent.objects.filter(proposal__in=synthetic).count() > 60 * 3
 
 
@@ -171,7 +176,7 @@ def test_every_illustrative_stage_submitted_or_recorded_has_the_content_the_work
             assert stage.signed_off_at is not None
     assert not Stage.objects.filter(
         proposal__is_illustrative=True,
-        step__gt=Step.SUBMISSION,
+        step__in=[step for step in Step if not step.is_pcc_step],
         status__in=[StageStatus.SUBMITTED, StageStatus.RETURNED],
     ).exists()
 
@@ -259,3 +264,26 @@ def test_a_reviewer_opening_cambridgeshire_s_decision_sees_the_four_limbs_from_t
     assert text.count("[2019] EWHC 1967 (Admin)") >= 4
     assert text.count("Illustrative wording.") == 4
     assert "Economy, efficiency and effectiveness" in text
+
+
+def test_each_historical_proposal_is_on_its_real_models_route_with_the_source_beside_it(seed):
+    seed()
+    assert set(PROPOSED_MODELS) == {history.pcc for history in HISTORY}
+    for history in HISTORY:
+        proposal = Proposal.objects.get(pcc__slug=history.pcc, is_illustrative=False)
+        fact = PROPOSED_MODELS[history.pcc]
+        assert fact.source, history.pcc
+        assert proposal.governance_model == fact.model
+        steps = tuple(proposal.stages.order_by("step").values_list("step", flat=True))
+        assert steps == workflow.route(fact.model), history.pcc
+
+
+def test_the_demo_overview_shows_the_shorter_representation_and_longer_single_employer_routes(
+    seed, client
+):
+    seed("--proposals", "18")
+    client.force_login(User.objects.get(username="reviewer"))
+    page = client.get(reverse("proposals:overview")).content.decode()
+    assert "Representation (illustrative)" in page
+    assert "Single employer (illustrative)" in page
+    assert ">Not applicable</span>" in page

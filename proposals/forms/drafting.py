@@ -26,6 +26,14 @@ COUNCIL_DATE_LABEL = "Date of {council}'s response"
 COUNCIL_DATE_ERROR = COUNCIL_DATE_LABEL + ": {error}"
 
 
+def governance_model_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=GovernanceModel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": MODEL_REQUIRED, "invalid_choice": MODEL_REQUIRED},
+    )
+
+
 class ProposalCreateForm(GovukForm):
     submit_label = "Create proposal"
 
@@ -34,11 +42,7 @@ class ProposalCreateForm(GovukForm):
         error_messages={"required": TITLE_REQUIRED},
         help_text="For example, Essex: PCC to become the fire and rescue authority",
     )
-    governance_model = forms.ChoiceField(
-        choices=GovernanceModel.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": MODEL_REQUIRED, "invalid_choice": MODEL_REQUIRED},
-    )
+    governance_model = governance_model_field()
     fire_authorities = forms.ModelMultipleChoiceField(
         queryset=FireAuthority.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -60,6 +64,14 @@ class ProposalCreateForm(GovukForm):
         if len(authorities) == 1:
             # Most PCCs have one fire and rescue authority: nothing to choose.
             self.fields["fire_authorities"].initial = list(authorities)
+
+
+class ProposalModelForm(VersionedForm):
+    """Another governance model for a proposal; `version` is the model the PCC started from."""
+
+    submit_label = "Change the model"
+
+    governance_model = governance_model_field()
 
 
 class SectionForm(GovukForm):

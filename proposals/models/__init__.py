@@ -2,9 +2,11 @@ from .business_case import (
     BUSINESS_CASE_SECTIONS,
     SECTION_MAX_CHARS,
     SECTIONS_BY_FIELD,
+    SINGLE_EMPLOYER_SECTION,
     BusinessCaseRevision,
     DutyEvidence,
     Section,
+    business_case_sections,
 )
 from .choices import (
     CLOSED_STAGE_STATUSES,
@@ -72,6 +74,7 @@ __all__ = [
     "PFCC_TITLE",
     "SECTIONS_BY_FIELD",
     "SECTION_MAX_CHARS",
+    "SINGLE_EMPLOYER_SECTION",
     "SI_NUMBER",
     "Allocation",
     "AmbulanceTrust",
@@ -115,6 +118,7 @@ __all__ = [
     "StatutoryOrder",
     "Step",
     "SubmissionPack",
+    "business_case_sections",
     "finding_field",
     "reasons_field",
 ]

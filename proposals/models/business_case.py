@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .choices import GovernanceModel
 from .proposal import Proposal
 from .reference import CollaborationDuty
 
@@ -49,7 +50,24 @@ BUSINESS_CASE_SECTIONS = (
 #: section needs, and a bound on what every save copies and every comparison reads.
 SECTION_MAX_CHARS = 20_000
 
-SECTIONS_BY_FIELD = {section.field: section for section in BUSINESS_CASE_SECTIONS}
+# FRSA 2004 Sch A1 para 1(2): a proposal that asks for a s.4H order (single employer) gives
+# its reasons for asking.
+SINGLE_EMPLOYER_SECTION = Section(
+    "single_employer_reasons",
+    "Reasons for a single employer",
+    "Why the proposal asks for an order under section 4H of the Fire and Rescue Services Act "
+    "2004, delegating the fire and rescue functions to the chief constable.",
+)
+SECTIONS_BY_FIELD = {
+    section.field: section for section in (*BUSINESS_CASE_SECTIONS, SINGLE_EMPLOYER_SECTION)
+}
+
+
+def business_case_sections(governance_model: str) -> tuple[Section, ...]:
+    """The sections a business case for `governance_model` has, in order."""
+    if governance_model == GovernanceModel.SINGLE_EMPLOYER:
+        return (*BUSINESS_CASE_SECTIONS, SINGLE_EMPLOYER_SECTION)
+    return BUSINESS_CASE_SECTIONS
 
 
 class BusinessCaseRevision(models.Model):
@@ -70,6 +88,7 @@ class BusinessCaseRevision(models.Model):
     options_appraisal = models.TextField(blank=True)
     financial_case = models.TextField(blank=True)
     consultation_plan = models.TextField(blank=True)
+    single_employer_reasons = models.TextField(blank=True)
 
     class Meta:
         ordering = ["proposal_id", "-number"]

@@ -58,10 +58,14 @@ class ProposalStatus(models.TextChoices):
     NOT_PURSUED = "not_pursued", "Not pursued"
     TRANSFERRED = "transferred", "Transferred"
     REJECTED = "rejected", "Rejected"
+    # Representation (PCA 2017 s.7): the fire authority agreed and nothing is transferred.
+    COMPLETED = "completed", "Completed"
 
 
 class Step(models.IntegerChoices):
-    """The statutory steps, numbered in the order a proposal takes them."""
+    """The statutory steps. A value names its step for good (every stage stores it); which
+    steps a proposal takes, and in which order, is its model's route (workflow.ROUTES). Every
+    route runs in ascending value, so a proposal's stages ordered by step are its route."""
 
     BUSINESS_CASE = 1, "Business case"
     CONSULTATION = 2, "Consultation"
@@ -69,6 +73,11 @@ class Step(models.IntegerChoices):
     INDEPENDENT_ASSESSMENT = 4, "Independent assessment"
     DECISION = 5, "Decision"
     ORDER = 6, "Order"
+    # Representation (PCA 2017 s.7): the fire authority is consulted and must agree.
+    FIRE_AUTHORITY_CONSULTATION = 7, "Consultation with the fire authority"
+    FIRE_AUTHORITY_AGREEMENT = 8, "Fire authority agreement"
+    # Single employer (FRSA 2004 s.4I): schemes move the fire staff to the chief constable.
+    STAFF_TRANSFER = 9, "Staff transfer"
 
     @property
     def slug(self) -> str:
@@ -84,8 +93,16 @@ class Step(models.IntegerChoices):
 
     @property
     def is_pcc_step(self) -> bool:
-        """PCCs draft and submit these; the Home Office records the rest (FRSA 2004 s.4A)."""
-        return self in (Step.BUSINESS_CASE, Step.CONSULTATION, Step.SUBMISSION)
+        """PCCs draft and submit these; the Home Office records the rest: the assessment,
+        decision and order (FRSA 2004 s.4A), and the transfer schemes the Secretary of State
+        makes (s.4I). A representation's fire authority steps are the PCC's to evidence."""
+        return self in (
+            Step.BUSINESS_CASE,
+            Step.CONSULTATION,
+            Step.SUBMISSION,
+            Step.FIRE_AUTHORITY_CONSULTATION,
+            Step.FIRE_AUTHORITY_AGREEMENT,
+        )
 
 
 class StageStatus(models.TextChoices):

@@ -1,4 +1,5 @@
-"""A PCC's proposal to take on fire governance, and its six statutory stages (DESIGN.md s.3)."""
+"""A PCC's proposal to take on fire governance, and its statutory stages: those of its
+governance model's route (workflow.ROUTES; DESIGN.md s.3)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
-from ..workflow import ProposalWorkflow, StageWorkflow
+from ..workflow import ProposalWorkflow, StageWorkflow, route
 from .base import TimeStampedModel, source_url_field
 from .choices import (
     CLOSED_STAGE_STATUSES,
@@ -38,6 +39,7 @@ FINISHED_PROPOSAL_STATUSES = (
     ProposalStatus.TRANSFERRED,
     ProposalStatus.REJECTED,
     ProposalStatus.NOT_PURSUED,
+    ProposalStatus.COMPLETED,
 )
 
 
@@ -127,13 +129,13 @@ class Proposal(ProposalWorkflow, TimeStampedModel):
 
     @property
     def is_finished(self) -> bool:
-        """Withdrawn, transferred, rejected or not pursued: read-only for everyone."""
+        """Withdrawn, transferred, completed, rejected or not pursued: read-only for everyone."""
         return self.status in FINISHED_PROPOSAL_STATUSES
 
     @cached_property
     def current_stage(self):
         """The first stage the proposal has not gone past (for a rejected proposal, its
-        rejected decision), or None once all six are approved or skipped.
+        rejected decision), or None once its whole route is approved or skipped.
 
         Reads `self.stages.all()`, so a prefetch of stages (in step order) avoids a query.
         """
@@ -176,7 +178,7 @@ class Stage(StageWorkflow, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "step"], name="one_stage_per_step"),
             models.CheckConstraint(
-                name="stage_step_is_statutory", condition=Q(step__gte=1, step__lte=6)
+                name="stage_step_is_statutory", condition=Q(step__in=Step.values)
             ),
             # Only the independent assessment may be skipped, and never without a reason.
             models.CheckConstraint(
@@ -206,6 +208,11 @@ class Stage(StageWorkflow, TimeStampedModel):
     @property
     def step_slug(self) -> str:
         return Step(self.step).slug
+
+    @property
+    def number(self) -> int:
+        """Its place on the proposal's route, counting from 1 (as people number the stages)."""
+        return route(self.proposal.governance_model).index(self.step) + 1
 
 
 class Consultation(TimeStampedModel):

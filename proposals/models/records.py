@@ -22,6 +22,9 @@ class DocumentKind(models.TextChoices):
     REPRESENTATION = "representation", "Representation"
     # Made by the portal from the record (services/pack.py), never uploaded: one per submission.
     SUBMISSION_PACK = "submission_pack", "Submission pack"
+    FIRE_AUTHORITY_RESPONSE = "fire_authority_response", "Fire authority consultation response"
+    FIRE_AUTHORITY_AGREEMENT = "fire_authority_agreement", "Fire authority agreement"
+    TRANSFER_SCHEME = "transfer_scheme", "Staff transfer scheme"
     OTHER = "other", "Other"
 
 

@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from portal.models import Role
 
-from .. import messaging
-from ..demo_history import HISTORY, History
+from .. import messaging, workflow
+from ..demo_history import HISTORY, PROPOSED_MODELS, History
 from ..models import (
-    BUSINESS_CASE_SECTIONS,
     Allocation,
     Assessment,
     AuditEvent,
@@ -51,6 +50,7 @@ from ..models import (
     StageStatus,
     StatutoryOrder,
     Step,
+    business_case_sections,
     finding_field,
     reasons_field,
 )
@@ -277,7 +277,7 @@ def _seed_history(history: History) -> int:
         pcc=pcc,
         title=history.title,
         defaults={
-            "governance_model": history.governance_model,
+            "governance_model": PROPOSED_MODELS[history.pcc].model,
             "status": history.status,
             "status_reason": history.status_reason,
             "summary": history.summary,
@@ -286,6 +286,7 @@ def _seed_history(history: History) -> int:
     if not created:
         return 0
     proposal.fire_authorities.set(pcc.fire_authorities.all())
+    route = workflow.route(proposal.governance_model)
     consultation = history.consultation
     decision = history.decision
     order = history.order
@@ -303,7 +304,7 @@ def _seed_history(history: History) -> int:
             submitted_at=_at_noon(history.submitted_on) if step == Step.SUBMISSION else None,
             closed_at=_at_noon(closed_on.get(step)) if status == StageStatus.APPROVED else None,
         )
-        for step, status in zip(Step, history.stages, strict=True)
+        for step, status in zip(route, history.stages, strict=True)
     )
     if consultation:
         Consultation.objects.create(
@@ -363,7 +364,11 @@ def _seed_history(history: History) -> int:
         action="proposal.loaded",
         target=proposal,
         proposal=proposal,
-        after={"status": proposal.status, "stages": [str(s) for s in history.stages]},
+        after={
+            "status": proposal.status,
+            "governance_model": GovernanceModel(proposal.governance_model).label,
+            "stages": [[step, status] for step, status in zip(route, history.stages, strict=True)],
+        },
         reason=HISTORY_SOURCE,
     ).save()
     return 1
@@ -535,6 +540,13 @@ class _ContentKit:
                     made[model].append(plan.record(proposal, model))
                     if kind:
                         documents.append(_illustrative_document(done[step], kind, self.reviewer))
+            for step, kind, uploader in (
+                (Step.FIRE_AUTHORITY_CONSULTATION, DocumentKind.FIRE_AUTHORITY_RESPONSE, staff),
+                (Step.FIRE_AUTHORITY_AGREEMENT, DocumentKind.FIRE_AUTHORITY_AGREEMENT, staff),
+                (Step.STAFF_TRANSFER, DocumentKind.TRANSFER_SCHEME, self.reviewer),
+            ):
+                if step in done:
+                    documents.append(_illustrative_document(done[step], kind, uploader))
             waiting = by_proposal[proposal.pk].get(plan.open_step)
             if self.reviewer and waiting is not None and waiting.status == StageStatus.SUBMITTED:
                 notifications.append(self._submitted_notification(proposal, waiting, staff))
@@ -586,13 +598,19 @@ class _SyntheticPlan:
     """One illustrative proposal's made-up progress, the same every run for the same number."""
 
     STAGE_SPAN_DAYS = 40
+    #: How likely each place on the route is to be the open one (then, weight 1, none open).
+    OPEN_WEIGHTS = (4, 3, 3, 1, 2, 1, 1)
 
     def __init__(self, number: int, pcc: Pcc, today: date):
         rng = random.Random(number)
         self.number, self.pcc, self.today = number, pcc, today
         self.governance_model = rng.choice(list(GovernanceModel))
-        # Open step 1..6, or 7 when every stage is closed and governance has transferred.
-        self.open_step = rng.choices(range(1, 8), weights=[4, 3, 3, 1, 2, 1, 1])[0]
+        self.route = workflow.route(self.governance_model)
+        # The open stage's place on the route, or one past the last when every stage is
+        # closed (governance transferred, or a representation complete).
+        places = len(self.route)
+        weights = [*self.OPEN_WEIGHTS[:places], 1]
+        self.open_place = rng.choices(range(places + 1), weights=weights)[0]
         self.open_status = rng.choice(
             [
                 StageStatus.IN_PROGRESS,
@@ -608,14 +626,23 @@ class _SyntheticPlan:
         # As the workflow has it: no independent assessment unless a council objected, and the
         # Home Office's steps are recorded in progress, never submitted by anyone.
         if self.open_step == Step.INDEPENDENT_ASSESSMENT and not self.council_objected:
-            self.open_step = Step.DECISION
-        if self.open_step <= Step.ORDER and not Step(self.open_step).is_pcc_step:
+            self.open_place += 1
+        if self.open_step is not None and not Step(self.open_step).is_pcc_step:
             self.open_status = StageStatus.IN_PROGRESS
-        self.started_on = today - timedelta(days=self.STAGE_SPAN_DAYS * self.open_step + 10)
+        self.started_on = today - timedelta(days=self.STAGE_SPAN_DAYS * (self.open_place + 1) + 10)
+
+    @property
+    def open_step(self) -> Step | None:
+        """The step of the open stage (None once every stage is closed)."""
+        return self.route[self.open_place] if self.open_place < len(self.route) else None
 
     def proposal(self, reviewer=None) -> Proposal:
-        if self.open_step == 7:
-            status = ProposalStatus.TRANSFERRED
+        if self.open_step is None:
+            status = (
+                ProposalStatus.TRANSFERRED
+                if workflow.ends_in_transfer(self.governance_model)
+                else ProposalStatus.COMPLETED
+            )
         elif self.paused:
             status = ProposalStatus.SUSPENDED
         else:
@@ -631,9 +658,8 @@ class _SyntheticPlan:
         )
 
     def _day(self, step: int, offset: int = 0) -> datetime:
-        return _at_noon(
-            self.started_on + timedelta(days=self.STAGE_SPAN_DAYS * (step - 1) + offset)
-        )
+        place = self.route.index(step)
+        return _at_noon(self.started_on + timedelta(days=self.STAGE_SPAN_DAYS * place + offset))
 
     def _closed_status(self, step: Step) -> str:
         if step == Step.INDEPENDENT_ASSESSMENT and not self.council_objected:
@@ -641,10 +667,16 @@ class _SyntheticPlan:
         return StageStatus.APPROVED
 
     def stages(self, proposal: Proposal, signatory=None) -> list[Stage]:
-        stages = [Stage(proposal=proposal, step=step, **self._stage_fields(step)) for step in Step]
-        submission = stages[Step.SUBMISSION - 1]
+        stages = [
+            Stage(proposal=proposal, step=step, **self._stage_fields(step)) for step in self.route
+        ]
+        submission = next((stage for stage in stages if stage.step == Step.SUBMISSION), None)
         # Submitted only once signed off; a returned submission is revised and signed again.
-        if signatory and submission.status in (StageStatus.SUBMITTED, StageStatus.APPROVED):
+        if (
+            signatory
+            and submission
+            and submission.status in (StageStatus.SUBMITTED, StageStatus.APPROVED)
+        ):
             submission.signed_off_by = signatory
             submission.signed_off_at = submission.submitted_at - timedelta(days=1)
         return stages
@@ -653,15 +685,16 @@ class _SyntheticPlan:
         return timezone.localdate(self._day(step, offset))
 
     def revision(self, proposal: Proposal, staff) -> BusinessCaseRevision:
+        sections = business_case_sections(self.governance_model)
         return BusinessCaseRevision(
             proposal=proposal,
             number=1,
             created_by=staff,
             created_at=self._day(Step.BUSINESS_CASE, 10),
-            changed=BUSINESS_CASE_SECTIONS[-1].field,
+            changed=sections[-1].field,
             **{
                 section.field: ILLUSTRATIVE_TEXT.format(section=section.label.lower())
-                for section in BUSINESS_CASE_SECTIONS
+                for section in sections
             },
         )
 
@@ -719,7 +752,8 @@ class _SyntheticPlan:
         )
 
     def _stage_fields(self, step: Step) -> dict:
-        if step < self.open_step:
+        place = self.route.index(step)
+        if place < self.open_place:
             status = self._closed_status(step)
             fields = {
                 "status": status,
@@ -731,7 +765,7 @@ class _SyntheticPlan:
             else:
                 fields["submitted_at"] = self._day(step, 20)
             return fields
-        if step == self.open_step:
+        if place == self.open_place:
             fields = {
                 "status": self.open_status,
                 "started_at": self._day(step),

@@ -1,5 +1,6 @@
 """Writes PCC staff make to their proposals."""
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -7,7 +8,6 @@ from django.utils import timezone
 
 from .. import workflow
 from ..models import (
-    BUSINESS_CASE_SECTIONS,
     SECTION_MAX_CHARS,
     SECTIONS_BY_FIELD,
     Assessment,
@@ -23,6 +23,7 @@ from ..models import (
     StageStatus,
     StatutoryOrder,
     Step,
+    business_case_sections,
 )
 from .audit import audit_record
 from .messages import messages_dispatch
@@ -33,7 +34,7 @@ NO_FIRE_AUTHORITY = "Choose at least one fire and rescue authority the proposal 
 
 
 def proposal_stages_build(*, proposal: Proposal, now=None) -> list[Stage]:
-    """The six statutory stages of a new proposal, unsaved; the business case starts open."""
+    """The stages of a new proposal's route, unsaved; the business case starts open."""
     now = now or timezone.now()
     return [
         Stage(
@@ -44,13 +45,14 @@ def proposal_stages_build(*, proposal: Proposal, now=None) -> list[Stage]:
             else StageStatus.NOT_STARTED,
             started_at=now if step == Step.BUSINESS_CASE else None,
         )
-        for step in Step
+        for step in workflow.route(proposal.governance_model)
     ]
 
 
 @transaction.atomic
 def proposal_create(*, pcc, title: str, governance_model: str, fire_authorities, by) -> Proposal:
-    """Create a proposal for `pcc` covering some of its fire authorities, with its six stages.
+    """Create a proposal for `pcc` covering some of its fire authorities, with the stages of
+    its model's route.
 
     Raises ValidationError when a fire authority lies outside the PCC's area.
     """
@@ -74,6 +76,60 @@ def proposal_create(*, pcc, title: str, governance_model: str, fire_authorities,
             "governance_model": GovernanceModel(governance_model).label,
             "fire_authorities": [authority.name for authority in fire_authorities],
         },
+    )
+    return proposal
+
+
+def _route_in_words(governance_model: str) -> dict:
+    return {
+        "governance_model": GovernanceModel(governance_model).label,
+        "route": [Step(step).label for step in workflow.route(governance_model)],
+    }
+
+
+MODEL_CHANGED_MEANWHILE = (
+    "Someone changed this proposal's model to {model} while you were choosing: check the "
+    "stages it has now, then choose again."
+)
+
+
+@transaction.atomic
+def proposal_change_model(*, proposal: Proposal, governance_model: str, was: str, by) -> Proposal:
+    """Move a proposal to another governance model, re-planning its stages to the new route:
+    those the routes share stay as they are, the old route's others (none started) go, the
+    new route's others are added, not started. Recorded in the history with both routes.
+
+    Refused (ValidationError on `governance_model`) once anything has gone to the Home Office
+    (workflow.model_change_blockers), for the model it already has, or when the model is no
+    longer `was`, the one the PCC chose from.
+    """
+    if not rules.has_perm("proposals.draft_proposal", by, proposal):
+        raise workflow.TransitionRefused([workflow.ONLY_PCC_PEOPLE])
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    governance_model = GovernanceModel(governance_model)
+    reasons = workflow.model_change_blockers(proposal)
+    if not reasons and proposal.governance_model != was:
+        reasons = [MODEL_CHANGED_MEANWHILE.format(model=proposal.get_governance_model_display())]
+    if not reasons and governance_model == proposal.governance_model:
+        reasons = [workflow.MODEL_UNCHANGED]
+    if reasons:
+        raise ValidationError({"governance_model": reasons})
+    before = _route_in_words(proposal.governance_model)
+    new_route = workflow.route(governance_model)
+    proposal.stages.exclude(step__in=new_route).delete()
+    kept = set(proposal.stages.values_list("step", flat=True))
+    proposal.governance_model = governance_model
+    proposal.save(update_fields=["governance_model", "updated_at"])
+    Stage.objects.bulk_create(
+        stage for stage in proposal_stages_build(proposal=proposal) if stage.step not in kept
+    )
+    audit_record(
+        actor=by,
+        action="proposal.model_changed",
+        target=proposal,
+        proposal=proposal,
+        before=before,
+        after=_route_in_words(governance_model),
     )
     return proposal
 
@@ -133,7 +189,7 @@ def _next_revision(
     latest = business_case_latest(proposal)
     if (latest.number if latest else 0) != base_revision:
         raise StaleEdit(current=latest)
-    values = {s.field: getattr(latest, s.field) if latest else "" for s in BUSINESS_CASE_SECTIONS}
+    values = {field: getattr(latest, field) if latest else "" for field in SECTIONS_BY_FIELD}
     evidence = (
         {item.duty_id: item.evidence for item in latest.duty_evidence.all()} if latest else {}
     )
@@ -165,6 +221,8 @@ def business_case_section_save(
     has saved since, StaleEdit is raised and nothing is written. NothingChanged when the text
     is what is saved already.
     """
+    if SECTIONS_BY_FIELD[section] not in business_case_sections(proposal.governance_model):
+        raise ValueError(section)  # the pages offer only the model's own sections
     label = SECTIONS_BY_FIELD[section].label
     if len(text.strip()) > SECTION_MAX_CHARS:
         raise ValidationError({"text": text_too_long(label)})

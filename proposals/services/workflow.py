@@ -2,9 +2,10 @@
 
 Each service locks the row it changes, fires the transition (raising TransitionRefused with
 the user's reasons when it may not happen), saves, records the audit event, and applies what
-follows: approving a stage opens the next, skipping the independent assessment when no
-consulted council objects; a decision stage completed as rejected closes the proposal; a
-completed order whose transfer date has come transfers it.
+follows: approving a stage opens the next on the proposal's route, skipping the independent
+assessment when no consulted council objects; a decision stage completed as rejected closes the
+proposal; the last stage of a representation completes it; the last stage of a transfer route
+(the order, or a single employer's staff transfer) transfers it once the transfer date has come.
 """
 
 from datetime import date
@@ -124,6 +125,10 @@ STAGE_MESSAGES = {
 STAGE_DONE = {"approve": "approved", "complete": "completed"}
 NEXT_STAGE_OPEN = "The {stage} stage is now open."
 PROPOSAL_REJECTED = "The Home Secretary refused the order, so the proposal is closed as rejected."
+REPRESENTATION_COMPLETE = (
+    "That was the last stage: the fire and rescue authority has agreed, so the proposal is "
+    "complete."
+)
 
 
 def _ask_for_sign_off(stage: Stage, *, audit_event, by) -> messaging.Told:
@@ -137,12 +142,19 @@ def _ask_for_sign_off(stage: Stage, *, audit_event, by) -> messaging.Told:
 
 
 def _after_approval(stage: Stage, *, by) -> str:
-    """Apply what follows an approval; returns what the PCC is told of it ("" for nothing)."""
+    """Apply what follows an approval on the proposal's route; returns what the PCC is told
+    of it ("" for nothing): the next stage opens, or after the last a representation is
+    complete and a transfer happens (now, or on the order's transfer date)."""
     proposal = stage.proposal
-    if stage.step == Step.ORDER:
-        _proposal_system_transition(proposal, "transfer", quietly=True)
-        return ""
-    next_stage = proposal.stages.get(step=stage.step + 1)
+    model = proposal.governance_model
+    next_step = workflow.step_after(model, stage.step)
+    if next_step is None:
+        if workflow.ends_in_transfer(model):
+            _proposal_system_transition(proposal, "transfer", quietly=True)
+            return ""
+        _proposal_system_transition(proposal, "complete")
+        return REPRESENTATION_COMPLETE
+    next_stage = proposal.stages.get(step=next_step)
     if next_stage.step == Step.INDEPENDENT_ASSESSMENT and not workflow.council_objects(proposal):
         before = next_stage.status
         workflow.fire(next_stage.skip, reason=NO_OBJECTION_SKIP_REASON)
@@ -150,7 +162,7 @@ def _after_approval(stage: Stage, *, by) -> str:
         _record_stage(
             next_stage, by=None, action="stage.skip", before=before, reason=NO_OBJECTION_SKIP_REASON
         )
-        next_stage = proposal.stages.get(step=Step.DECISION)
+        next_stage = proposal.stages.get(step=workflow.step_after(model, next_stage.step))
     before = next_stage.status
     workflow.fire(next_stage.open)
     next_stage.save()
@@ -373,7 +385,8 @@ def proposal_set_legal_challenge(*, proposal: Proposal, under_challenge: bool, r
 
 
 def proposals_transfer_due() -> int:
-    """Transfer every active proposal whose order's transfer date has come. Run daily."""
+    """Transfer every active proposal whose route is done and whose order's transfer date has
+    come. Run daily."""
     transferred = 0
     due = Proposal.objects.filter(
         status=ProposalStatus.ACTIVE,

@@ -3,10 +3,11 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from proposals import history
+from proposals import history, workflow
 from proposals.models import (
     SECTIONS_BY_FIELD,
     CollaborationDuty,
+    GovernanceModel,
     ProposalStatus,
     Representation,
     StageStatus,
@@ -32,6 +33,7 @@ TAG_COLOURS = {
         ProposalStatus.NOT_PURSUED: "grey",
         ProposalStatus.TRANSFERRED: "green",
         ProposalStatus.REJECTED: "red",
+        ProposalStatus.COMPLETED: "green",
     },
     CollaborationDuty.Kind: {
         CollaborationDuty.Kind.DUTY: "blue",
@@ -59,6 +61,17 @@ def stage_tag(stage):
 @register.inclusion_tag("includes/tag.html")
 def proposal_tag(proposal):
     return choice_tag(ProposalStatus, proposal.status)
+
+
+@register.inclusion_tag("proposals/_routes.html")
+def routes_table():
+    """The stages each governance model goes through (workflow.ROUTES), as a table."""
+    return {
+        "routes": [
+            (GovernanceModel(model).label, [step.label for step in steps])
+            for model, steps in workflow.ROUTES.items()
+        ]
+    }
 
 
 @register.inclusion_tag("includes/tag.html")

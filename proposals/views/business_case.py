@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from .. import workflow
 from ..diff import COMPARE_MAX_WORDS, marked_pair
 from ..forms.drafting import DutiesForm, SectionForm
-from ..models import BUSINESS_CASE_SECTIONS, SECTIONS_BY_FIELD, BusinessCaseRevision, Step
+from ..models import SECTIONS_BY_FIELD, BusinessCaseRevision, Step, business_case_sections
 from ..selectors import revision_pair
 from ..services import drafting
 from .base import LockedStageMixin, ProposalMixin, ServiceFormView
@@ -70,7 +70,7 @@ class TaskListView(BusinessCaseMixin, TemplateView):
         stage = self.get_stage()
         tasks = [
             (section.label, section.field, bool(latest and getattr(latest, section.field).strip()))
-            for section in BUSINESS_CASE_SECTIONS
+            for section in business_case_sections(self.proposal.governance_model)
         ]
         duties_done = bool(latest and latest.duty_evidence.exists())
         return super().get_context_data(
@@ -87,7 +87,8 @@ class SectionEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
     form_class = SectionForm
 
     def locked_stage(self):
-        if self.kwargs["section"] not in SECTIONS_BY_FIELD:
+        section = SECTIONS_BY_FIELD.get(self.kwargs["section"])
+        if section not in business_case_sections(self.proposal.governance_model):
             raise Http404
         return super().locked_stage()
 
@@ -163,7 +164,7 @@ class CheckAnswersView(BusinessCaseMixin, TemplateView):
             latest=latest,
             sections=[
                 (section, getattr(latest, section.field) if latest else "")
-                for section in BUSINESS_CASE_SECTIONS
+                for section in business_case_sections(self.proposal.governance_model)
             ],
             duty_evidence=latest.duty_evidence.select_related("duty") if latest else [],
             documents=stage.documents.select_related("uploaded_by"),
@@ -199,7 +200,7 @@ class CompareView(ProposalMixin, TemplateView):
                 *marked_pair(getattr(old, section.field), getattr(new, section.field)),
                 getattr(old, section.field) != getattr(new, section.field),
             )
-            for section in BUSINESS_CASE_SECTIONS
+            for section in business_case_sections(self.proposal.governance_model)
         ]
         old_duties = {item.duty: item.evidence for item in old.duty_evidence.all()}
         new_duties = {item.duty: item.evidence for item in new.duty_evidence.all()}

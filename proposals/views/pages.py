@@ -79,25 +79,37 @@ def overview_figures(proposals, user) -> dict:
         "funding": selectors.funding_summary(user=user),
         "activity": list(selectors.recent_activity()),
         "reached": [
-            (name, [reached.get(name, {}).get(step, 0) for step in range(1, 8)]) for name in pccs
+            (name, [reached.get(name, {}).get(step, 0) for step in REACHED_COLUMNS])
+            for name in pccs
         ],
         "reached_chart": stages_reached_chart(pccs, reached),
     }
 
 
+#: The columns of "Stages reached": every step, then every stage of the route passed.
+REACHED_COLUMNS = (*Step, selectors.ROUTE_PASSED)
+ROUTE_PASSED_NAME = "All stages complete"
+
+
 def stages_reached_chart(pccs, reached) -> dict:
-    names = [*(step.label for step in Step), "All stages complete"]
     return {
         "labels": pccs,
         "series": [
-            {"label": name, "data": [reached.get(pcc, {}).get(number, 0) for pcc in pccs]}
-            for number, name in enumerate(names, start=1)
+            {
+                "label": Step(number).label if number in Step.values else ROUTE_PASSED_NAME,
+                "data": [reached.get(pcc, {}).get(number, 0) for pcc in pccs],
+            }
+            for number in REACHED_COLUMNS
         ],
     }
 
 
+NOT_APPLICABLE = "Not applicable"
+
+
 class OverviewCsvView(RulePermissionMixin, View):
-    """Every proposal the overview's filters select, one row each, with its six stages."""
+    """Every proposal the overview's filters select, one row each, with its stages (a step
+    not on its route says so)."""
 
     permission_required = "proposals.view_overview"
 
@@ -120,11 +132,14 @@ class OverviewCsvView(RulePermissionMixin, View):
                     proposal.get_governance_model_display(),
                     proposal.get_status_display(),
                 ]
-                for stage in proposal.stages.all():
-                    row += [
-                        stage.get_status_display(),
-                        stage.due_date.isoformat() if stage.due_date else "",
-                    ]
+                stages = {stage.step: stage for stage in proposal.stages.all()}
+                for step in Step:
+                    stage = stages.get(step)
+                    if stage is None:
+                        row += [NOT_APPLICABLE, ""]
+                    else:
+                        due = stage.due_date.isoformat() if stage.due_date else ""
+                        row += [stage.get_status_display(), due]
                 yield row
 
         return csv_response("proposals-overview.csv", header, rows())

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from .. import history, selectors, workflow
 from ..forms.base import ReasonForm
-from ..forms.drafting import ProposalCreateForm
+from ..forms.drafting import ProposalCreateForm, ProposalModelForm
 from ..forms.review import CaseOfficerForm, CommentForm, LegalChallengeForm
 from ..models import Comment
 from ..services import comments, drafting
@@ -59,6 +59,8 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             can_flag_legal_challenge=rules.has_perm("proposals.review_proposal", user, proposal)
             and not proposal.is_finished,
             can_assign_case_officer=rules.has_perm("proposals.review_proposal", user, proposal),
+            can_change_model=rules.has_perm("proposals.draft_proposal", user, proposal)
+            and not proposal.is_finished,
             comments=selectors.proposal_comments(proposal=proposal, user=user),
             comment_form=CommentForm(
                 home_office_choice=rules.has_perm(
@@ -221,6 +223,48 @@ class CaseOfficerView(ProposalMixin, ServiceFormView):
     def perform(self, form):
         return workflow_services.proposal_assign_case_officer(
             proposal=self.proposal, officer=form.cleaned_data["officer"], by=self.request.user
+        )
+
+    def get_success_url(self):
+        return reverse("proposals:detail", kwargs={"pk": self.proposal.pk})
+
+
+MODEL_CHANGE_INTRO = (
+    "The model decides the stages the proposal goes through. It can change until the business "
+    "case is first submitted to the Home Office; the stages both models share keep what they hold."
+)
+
+
+class ProposalModelView(ProposalMixin, ServiceFormView):
+    """PCC people move a proposal to another governance model, and so another route, until
+    its business case first goes to the Home Office (workflow.model_change_blockers)."""
+
+    template_name = "proposals/form_page.html"
+    form_class = ProposalModelForm
+    success_message = "Governance model changed. The proposal's stages now follow its route."
+
+    def forbidden(self):
+        return not rules.has_perm("proposals.draft_proposal", self.request.user, self.proposal)
+
+    def get_initial(self):
+        model = self.proposal.governance_model
+        return {"governance_model": model, "version": model}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Change the governance model",
+            intro=" ".join(workflow.model_change_blockers(self.proposal)) or MODEL_CHANGE_INTRO,
+            routes=True,
+            back=self.get_success_url(),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return drafting.proposal_change_model(
+            proposal=self.proposal,
+            governance_model=form.cleaned_data["governance_model"],
+            was=form.cleaned_data["version"],
+            by=self.request.user,
         )
 
     def get_success_url(self):

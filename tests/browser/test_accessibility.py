@@ -458,6 +458,9 @@ SCREENS = [
         reach="submission",
         fail=submit_empty,
     ),
+    # Submitting the model it has already is refused, with the reason by the field.
+    Screen("change the governance model", PROPOSAL + "model/", PCC, fail=submit_empty),
+    Screen("governance model fixed", PROPOSAL + "model/", STAFF, reach="consultation"),
     Screen("withdraw", PROPOSAL + "withdraw/", PCC, fail=submit_empty),
     Screen("suspend", PROPOSAL + "suspend/", PCC, fail=submit_empty),
     Screen("resume", PROPOSAL + "resume/", PCC, reach="suspended", fail=submit_empty),
