@@ -64,3 +64,9 @@ rules.add_perm("proposals.see_home_office_comments", is_home_office)
 rules.add_perm("proposals.change_funding", is_funding_admin)
 rules.add_perm("proposals.view_funding", is_home_office | is_pcc_member)
 rules.add_perm("proposals.view_pcc_funding", is_home_office | is_member_of_pcc)
+# The collaboration register (issue 14). The Home Office reads every area's; PCC people read
+# and record their own area's agreements, notifications and considerations (the PCA 2017 s.2
+# duty binds their bodies, not the Home Office, so reviewers and funding admins only read).
+rules.add_perm("proposals.view_collaboration", is_home_office | is_pcc_member)
+rules.add_perm("proposals.record_collaboration", is_pcc_member)
+rules.add_perm("proposals.edit_collaboration", is_member_of_pcc)

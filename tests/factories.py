@@ -8,7 +8,10 @@ from factory.django import DjangoModelFactory
 from portal.models import Role, User
 from proposals.models import (
     BUSINESS_CASE_SECTIONS,
+    AgreementStatus,
+    CollaborationAgreement,
     CollaborationDuty,
+    CollaborationSubject,
     Document,
     DocumentKind,
     Proposal,
@@ -129,3 +132,22 @@ class NotificationFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Due in 7 working days: notification {n}")
     body = "The business case stage of Essex governance (Essex) is due on 9 December 2026."
     link = "/overview/"
+
+
+class AgreementFactory(DjangoModelFactory):
+    """An agreement in force between an area's police and its first fire authority."""
+
+    class Meta:
+        model = CollaborationAgreement
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    subject = CollaborationSubject.ESTATES
+    status = AgreementStatus.IN_FORCE
+    starts_on = date(2020, 4, 1)
+    review_on = date(2027, 4, 1)
+
+    @factory.post_generation
+    def parties(agreement, create, extracted, **kwargs):
+        if create:
+            agreement.fire_authorities.set(agreement.pcc.fire_authorities.all()[:1])

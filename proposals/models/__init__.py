@@ -16,6 +16,13 @@ from .choices import (
     StageStatus,
     Step,
 )
+from .collaboration import (
+    AgreementStatus,
+    CollaborationAgreement,
+    CollaborationSubject,
+    Consideration,
+    Party,
+)
 from .money import Allocation, Fund, Payment
 from .notifications import (
     MessageDelivery,
@@ -54,14 +61,18 @@ __all__ = [
     "SECTIONS_BY_FIELD",
     "SECTION_MAX_CHARS",
     "SI_NUMBER",
+    "AgreementStatus",
     "Allocation",
     "AmbulanceTrust",
     "Assessment",
     "AuditEvent",
     "BusinessCaseRevision",
+    "CollaborationAgreement",
     "CollaborationDuty",
+    "CollaborationSubject",
     "Comment",
     "Confidence",
+    "Consideration",
     "Consultation",
     "CouncilPosition",
     "Decision",
@@ -77,6 +88,7 @@ __all__ = [
     "MessageEvent",
     "MessagePreference",
     "Notification",
+    "Party",
     "Payment",
     "Pcc",
     "Proposal",

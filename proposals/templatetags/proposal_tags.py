@@ -4,7 +4,14 @@ from django import template
 from django.utils import timezone
 
 from proposals import history
-from proposals.models import SECTIONS_BY_FIELD, CollaborationDuty, ProposalStatus, StageStatus
+from proposals.models import (
+    SECTIONS_BY_FIELD,
+    AgreementStatus,
+    CollaborationDuty,
+    Consideration,
+    ProposalStatus,
+    StageStatus,
+)
 
 register = template.Library()
 
@@ -31,6 +38,17 @@ TAG_COLOURS = {
         CollaborationDuty.Kind.DUTY: "blue",
         CollaborationDuty.Kind.POWER: "grey",
     },
+    AgreementStatus: {
+        AgreementStatus.PROPOSED: "light-blue",
+        AgreementStatus.IN_FORCE: "green",
+        AgreementStatus.NOT_AGREED: "red",
+        AgreementStatus.ENDED: "grey",
+    },
+    Consideration.Decision: {
+        Consideration.Decision.PENDING: "yellow",
+        Consideration.Decision.AGREED: "green",
+        Consideration.Decision.DECLINED: "red",
+    },
 }
 
 
@@ -53,6 +71,16 @@ def proposal_tag(proposal):
 @register.inclusion_tag("includes/tag.html")
 def duty_kind_tag(duty):
     return choice_tag(CollaborationDuty.Kind, duty.kind)
+
+
+@register.inclusion_tag("includes/tag.html")
+def agreement_tag(agreement):
+    return choice_tag(AgreementStatus, agreement.status)
+
+
+@register.inclusion_tag("includes/tag.html")
+def consideration_tag(consideration):
+    return choice_tag(Consideration.Decision, consideration.decision)
 
 
 @register.filter
