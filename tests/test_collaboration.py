@@ -15,7 +15,7 @@ from proposals.models import (
     CollaborationSubject,
     Consideration,
 )
-from proposals.services import collaboration
+from proposals.services import collaboration, drafting
 from proposals.services.drafting import STALE_EDIT
 from proposals.views.collaboration import CONSIDERATIONS_SAVED, SAVED
 
@@ -324,3 +324,84 @@ def test_register_queries_stay_constant_as_agreements_grow(
         AgreementFactory.create_batch(15, pcc=pcc)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/collaboration/")
+
+
+# --- Business cases cite the register; /duties/ reads from it ---------------------------------
+
+
+def _s1():
+    return CollaborationDuty.objects.get(provision="PCA 2017 s.1")
+
+
+def test_business_case_duty_evidence_cites_the_areas_agreements(
+    client_for, essex_proposal, essex_staff, essex_agreement, sussex_agreement
+):
+    client = client_for(essex_staff)
+    path = f"/proposals/{essex_proposal.pk}/business-case/duties/"
+    form = client.get(path).content.decode()
+    assert "Shared headquarters at Kelvedon Park" in form
+    assert "Joint control room for Sussex" not in form
+    duty = _s1()
+    response = client.post(
+        path,
+        {
+            f"duty_{duty.pk}": "We share our headquarters.",
+            f"agreements_{duty.pk}": [essex_agreement.pk],
+            "base_revision": 0,
+        },
+    )
+    assert response.status_code == 302
+    evidence = essex_proposal.revisions.get().duty_evidence.get()
+    assert list(evidence.agreements.all()) == [essex_agreement]
+    detail = client.get(f"/collaboration/{essex_agreement.pk}/").content.decode()
+    assert essex_proposal.title in detail
+
+
+def test_citing_an_agreement_without_saying_how_is_refused_by_the_field(
+    client_for, essex_proposal, essex_staff, essex_agreement
+):
+    duty = _s1()
+    page = (
+        client_for(essex_staff)
+        .post(
+            f"/proposals/{essex_proposal.pk}/business-case/duties/",
+            {f"agreements_{duty.pk}": [essex_agreement.pk], "base_revision": 0},
+        )
+        .content.decode()
+    )
+    message = drafting.CITED_WITHOUT_EVIDENCE.format(provision=duty.provision)
+    assert page.count(message) == 2
+    assert not essex_proposal.revisions.exists()
+
+
+def test_another_areas_agreement_cannot_be_cited(
+    client_for, essex_proposal, essex_staff, essex_agreement, sussex_agreement
+):
+    duty = _s1()
+    page = (
+        client_for(essex_staff)
+        .post(
+            f"/proposals/{essex_proposal.pk}/business-case/duties/",
+            {
+                f"duty_{duty.pk}": "Evidence",
+                f"agreements_{duty.pk}": [sussex_agreement.pk],
+                "base_revision": 0,
+            },
+        )
+        .content.decode()
+    )
+    assert drafting.CITED_OUTSIDE_AREA in page
+    assert not essex_proposal.revisions.exists()
+
+
+def test_duties_page_lists_the_register_entries_following_each_duty_by_area(
+    client_for, reviewer, sussex_staff, essex_agreement, sussex_agreement
+):
+    for agreement in (essex_agreement, sussex_agreement):
+        agreement.duties.set([_s1()])
+    everyone = client_for(reviewer).get("/duties/").content.decode()
+    assert "Shared headquarters at Kelvedon Park" in everyone
+    assert "Joint control room for Sussex" in everyone
+    own = client_for(sussex_staff).get("/duties/").content.decode()
+    assert "Joint control room for Sussex" in own
+    assert "Kelvedon Park" not in own
