@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models import (
+    AgreementStatus,
     CollaborationDuty,
     Confidence,
+    Consideration,
     CouncilPosition,
     Decision,
     DocumentKind,
@@ -42,6 +44,8 @@ TAGS = {
     StageStatus: ("stage_tag", "status"),
     ProposalStatus: ("proposal_tag", "status"),
     CollaborationDuty.Kind: ("duty_kind_tag", "kind"),
+    AgreementStatus: ("agreement_tag", "status"),
+    Consideration.Decision: ("consideration_tag", "decision"),
 }
 
 
