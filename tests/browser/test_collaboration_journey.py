@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Role
-from proposals.models import CollaborationAgreement, DutyEvidence, Pcc
+from proposals.models import CollaborationAgreement, CollaborationDuty, DutyEvidence, Pcc
 from proposals.services.collaboration import TWO_PARTIES
 
 from ..factories import TEST_PASSWORD, ProposalFactory, UserFactory
@@ -51,15 +51,14 @@ def test_staff_record_an_agreement_and_cite_it_from_the_business_case(page, sign
     )
     expect(page.locator("body")).to_contain_text("1 April 2027")
 
+    agreement = CollaborationAgreement.objects.get()
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.1")
     page.goto(f"/proposals/{proposal.pk}/business-case/")
     page.get_by_role("link", name="Collaboration duties addressed").click()
-    page.get_by_label(re.compile(r"^PCA 2017 s\.1:")).fill("We share a headquarters.")
-    page.locator("fieldset", has_text="(PCA 2017 s.1)").get_by_label(
-        "Shared headquarters at Kelvedon Park"
-    ).check()
+    page.locator(f"#id_duty_{duty.pk}").fill("We share a headquarters.")
+    page.locator(f"input[name=agreements_{duty.pk}][value='{agreement.pk}']").check()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Local business case")
-    agreement = CollaborationAgreement.objects.get()
     assert list(DutyEvidence.objects.get().agreements.all()) == [agreement]
     page.get_by_role("button", name=re.compile("Sign out")).click()
 
