@@ -405,3 +405,17 @@ def test_duties_page_lists_the_register_entries_following_each_duty_by_area(
     own = client_for(sussex_staff).get("/duties/").content.decode()
     assert "Joint control room for Sussex" in own
     assert "Kelvedon Park" not in own
+
+
+def test_a_stale_consideration_save_is_refused(
+    essex, essex_staff, essex_signatory, essex_agreement
+):
+    decisions = {"police-0": {"decision": "agreed", "decided_on": None, "reasons": ""}}
+    version = collaboration.considerations_version(essex_agreement)
+    collaboration.considerations_save(
+        agreement=essex_agreement, decisions=decisions, version=version, by=essex_signatory
+    )
+    with pytest.raises(drafting.StaleEdit):
+        collaboration.considerations_save(
+            agreement=essex_agreement, decisions=decisions, version=version, by=essex_staff
+        )

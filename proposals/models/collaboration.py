@@ -171,7 +171,14 @@ class Consideration(TimeStampedModel):
     agreement = models.ForeignKey(
         CollaborationAgreement, on_delete=models.CASCADE, related_name="considerations"
     )
-    party_kind = models.CharField(max_length=10)
+    party_kind = models.CharField(
+        max_length=10,
+        choices=[
+            ("police", "Police"),
+            ("fire", "Fire and rescue authority"),
+            ("ambulance", "Ambulance trust"),
+        ],
+    )
     fire_authority = models.ForeignKey(
         FireAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

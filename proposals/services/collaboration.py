@@ -126,8 +126,8 @@ def agreement_save(
 
 
 def considerations_version(agreement: CollaborationAgreement) -> str:
-    latest = agreement.considerations.order_by("-updated_at").first()
-    return record_version(latest) or agreement_version(agreement)
+    """A token of the considerations saved ('' before the first)."""
+    return record_version(agreement.considerations.order_by("-updated_at").first())
 
 
 @transaction.atomic
@@ -145,6 +145,8 @@ def considerations_save(
     if considerations_version(agreement) != version:
         raise StaleEdit(current=None)
     parties = {party.key: party for party in agreement.parties()}
+    if not decisions.keys() <= parties.keys():  # the parties changed since the form was read
+        raise StaleEdit(current=None)
     saved = []
     for key, values in decisions.items():
         party = parties[key]
@@ -177,7 +179,6 @@ def considerations_save(
                 after={"party": party.name, **after},
             )
         saved.append(consideration)
-    agreement.save(update_fields=["updated_at"])
     return saved
 
 
