@@ -12,7 +12,6 @@ from datetime import date
 from .models import AgreementStatus, CollaborationSubject
 
 HERTS_MOU = "https://www.lgcplus.com/politics/governance-and-structure/county-agrees-deal-with-pcc-after-fire-service-stand-off/7025864.article"
-HERTS_MOU_DATE = "http://www.royston-crow.co.uk/news/herts-pcc-david-lloyd-suspends-plans-to-take-over-control-of-fire-service-1-5680649"
 SUSSEX_REPORT = "http://spccweb.thco.co.uk/about/news/sussex-pcc-seeks-renewed-commitment-from-fire-authorities-to-seize-transformation-opportunity/"
 SUSSEX_HQ = "https://www.eastbourneherald.co.uk/news/katy-bourne-will-not-take-over-east-sussex-fire-service-1100194"
 
@@ -51,7 +50,9 @@ AGREEMENTS = (
         "Start date: the day the signing was reported, 6 September 2018; the exact signing "
         "date was not found." + REVIEW_ILLUSTRATIVE,
         HERTS_MOU,
-        starts_on=date(2018, 9, 6),  # HERTS_MOU_DATE: reported 6 September 2018
+        # Reported 6 September 2018: royston-crow.co.uk/news/herts-pcc-david-lloyd-suspends-
+        # plans-to-take-over-control-of-fire-service-1-5680649 (FACTS.md section 4).
+        starts_on=date(2018, 9, 6),
         review_in_days=7,
     ),
     DemoAgreement(
