@@ -176,13 +176,36 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["object_repr", "reason"]
 
 
+class ConsiderationInline(ReadOnlyInline):
+    model = models.Consideration
+
+
+@admin.register(models.CollaborationAgreement)
+class CollaborationAgreementAdmin(ReadOnlyAdmin):
+    """Read-only: the area's PCC people record agreements on /collaboration/, audited."""
+
+    list_display = ["title", "pcc", "subject", "status", "review_on"]
+    list_filter = ["status", "subject", "pcc"]
+    list_select_related = ["pcc"]
+    inlines = [ConsiderationInline]
+
+
 @admin.register(models.ReminderDelivery)
 class ReminderDeliveryAdmin(ReadOnlyAdmin):
     """What was sent, to whom and when; the scan and the workers write these."""
 
-    list_display = ["stage", "kind", "due_date", "recipient", "status", "sent_at", "attempts"]
+    list_display = [
+        "stage",
+        "agreement",
+        "kind",
+        "due_date",
+        "recipient",
+        "status",
+        "sent_at",
+        "attempts",
+    ]
     list_filter = ["status", "kind"]
-    list_select_related = ["stage__proposal", "recipient"]
+    list_select_related = ["stage__proposal", "agreement", "recipient"]
 
 
 @admin.register(models.MessageDelivery)

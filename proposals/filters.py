@@ -7,7 +7,16 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import GovernanceModel, Proposal, ProposalStatus, Stage
+from .models import (
+    AgreementStatus,
+    CollaborationAgreement,
+    CollaborationSubject,
+    GovernanceModel,
+    Pcc,
+    Proposal,
+    ProposalStatus,
+    Stage,
+)
 from .models.choices import OPEN_STAGE_STATUSES
 
 
@@ -50,3 +59,38 @@ class ProposalFilter(django_filters.FilterSet):
             due_date__lt=timezone.localdate(),
         )
         return queryset.filter(Exists(overdue))
+
+
+def _areas(request):
+    return Pcc.objects.visible_to(request.user) if request else Pcc.objects.none()
+
+
+class CollaborationFilter(django_filters.FilterSet):
+    """The collaboration register's filters: area, subject and status."""
+
+    pcc = django_filters.ModelChoiceFilter(
+        label="Area", queryset=_areas, to_field_name="slug", empty_label="Every area"
+    )
+    subject = django_filters.ChoiceFilter(
+        label="Subject", choices=CollaborationSubject.choices, empty_label="Any subject"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=AgreementStatus.choices, empty_label="Any status"
+    )
+
+    class Meta:
+        model = CollaborationAgreement
+        fields = ["pcc", "subject", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.helper = FormHelper()
+        self.form.helper.form_method = "get"
+        self.form.helper.attrs = {"novalidate": ""}
+        self.form.helper.layout = Layout(
+            *(
+                Field(name, context={"label_size": Size.for_label(Size.SMALL)})
+                for name in self.Meta.fields
+            ),
+            Button.secondary("filter", "Apply filters"),
+        )

@@ -5,7 +5,8 @@ Read top to bottom:
   2. which stages are reminded of what, and the milestones (the days reminders fall due);
   3. who is reminded;
   4. whether a recorded reminder should still go when a worker comes to send it;
-  5. what the reminder says.
+  5. what the reminder says;
+  6. collaboration agreements' review dates, reminded of with the same milestones (issue 14).
 The scan and the sending are in proposals/services/reminders.py; the beat schedule (daily,
 07:00 Europe/London) is a django-celery-beat row made by migration 0008, editable in admin.
 
@@ -400,3 +401,67 @@ def wording(*, delivery) -> Wording:
         SUBJECT_OVERDUE.format(**names),
         SUMMARY_OVERDUE.format(**names, days=days, plural="" if days == 1 else "s"),
     )
+
+
+# --- 6. Collaboration agreements' review dates (issue 14) ---------------------------------------
+# An agreement in force with a review date is reminded of like a stage's due date: 14, 7 and
+# 1 working days before, on the day, then every 7 days while the review is overdue (the same
+# milestones: due_date_milestone). Who: the area's PCC staff and signatories, who record the
+# register; the Home Office only reads it. The early ones may be switched off as for stages.
+# A reminder recorded for a review date that has since moved, or for an agreement no longer in
+# force, is not sent.
+
+#: The agreements whose review date is reminded of (CollaborationAgreementQuerySet.reviewed).
+REVIEWED_AGREEMENT_STATUS = "in_force"
+
+CANCELLED_REVIEW_CHANGED = "The agreement is no longer in force or its review date has changed."
+
+SUBJECT_REVIEW_DUE_IN = "Review due in {days} working day{plural}: {agreement} ({pcc})"
+SUBJECT_REVIEW_DUE_BEFORE_NEXT_WORKING_DAY = (
+    "Review due before the next working day: {agreement} ({pcc})"
+)
+SUBJECT_REVIEW_DUE_TODAY = "Review due today: {agreement} ({pcc})"
+SUBJECT_REVIEW_OVERDUE = "Review overdue: {agreement} ({pcc})"
+SUMMARY_REVIEW = (
+    "The collaboration agreement {agreement} ({pcc}) is due for review on {due}. Review it "
+    "with the other parties and record the outcome, or a new review date, in the register."
+)
+REVIEW_DATE_LABEL = "Review date"
+
+
+def is_agreement_recipient(*, user, agreement, kind: str) -> bool:
+    """Whether `user` is, today, among the people a review reminder of `kind` goes to."""
+    return (
+        user.is_active
+        and wants(early_reminders=user.early_reminders, kind=kind)
+        and audience_of(user.role) == PCC_PEOPLE
+        and user.pcc_id == agreement.pcc_id
+    )
+
+
+def agreement_cancel_reason(*, delivery, superseded: bool) -> str | None:
+    """Why a recorded review reminder should no longer go (None when it should), read fresh."""
+    agreement = delivery.agreement
+    if agreement.status != REVIEWED_AGREEMENT_STATUS or agreement.review_on != delivery.due_date:
+        return CANCELLED_REVIEW_CHANGED
+    if not is_agreement_recipient(user=delivery.recipient, agreement=agreement, kind=delivery.kind):
+        return CANCELLED_NOT_RECIPIENT
+    if superseded:
+        return CANCELLED_SUPERSEDED
+    return None
+
+
+def agreement_wording(*, delivery) -> Wording:
+    """What a review reminder says, worked out from the day its scan ran."""
+    agreement, today, due = delivery.agreement, delivery.scheduled_on, delivery.due_date
+    names = {"agreement": agreement.title, "pcc": agreement.pcc.name}
+    summary = SUMMARY_REVIEW.format(**names, due=formats.date_format(due))
+    if today < due:
+        days = working_days_between(today, due)
+        if days == 0:
+            return Wording(SUBJECT_REVIEW_DUE_BEFORE_NEXT_WORKING_DAY.format(**names), summary)
+        plural = "" if days == 1 else "s"
+        return Wording(SUBJECT_REVIEW_DUE_IN.format(**names, days=days, plural=plural), summary)
+    if today == due:
+        return Wording(SUBJECT_REVIEW_DUE_TODAY.format(**names), summary)
+    return Wording(SUBJECT_REVIEW_OVERDUE.format(**names), summary)

@@ -107,3 +107,9 @@ rules.add_perm(
 rules.add_perm("proposals.respond_to_representation", is_member_for_proposal)
 # The independent assessment: recorded by reviewers, or by the assessor assigned to it.
 rules.add_perm("proposals.record_assessment", is_reviewer | is_assessor_for_proposal)
+# The collaboration register (issue 14). The Home Office reads every area's; PCC people read
+# and record their own area's agreements, notifications and considerations (the PCA 2017 s.2
+# duty binds their bodies, not the Home Office, so reviewers and funding admins only read).
+rules.add_perm("proposals.view_collaboration", is_home_office | is_pcc_member)
+rules.add_perm("proposals.record_collaboration", is_pcc_member)
+rules.add_perm("proposals.edit_collaboration", is_member_of_pcc)

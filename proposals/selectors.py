@@ -34,8 +34,10 @@ from .models import (
     Assessment,
     AuditEvent,
     BusinessCaseRevision,
+    CollaborationAgreement,
     CollaborationDuty,
     Comment,
+    Consideration,
     Consultation,
     Decision,
     Document,
@@ -499,23 +501,35 @@ def recent_activity(*, limit: int = 10) -> QuerySet:
     )
 
 
-def duties_with_evidence(*, user) -> QuerySet:
-    """The Act's duties, each with `current_evidence`: how the latest revision of each
-    proposal the user may see addresses it."""
+def current_duty_evidence(*, user) -> QuerySet:
+    """The duty evidence of the latest revision of each business case the user may see."""
     latest_number = (
         BusinessCaseRevision.objects.filter(proposal=OuterRef("revision__proposal"))
         .order_by("-number")
         .values("number")[:1]
     )
-    evidence = (
+    return (
         DutyEvidence.objects.filter(revision__proposal__in=Proposal.objects.visible_to(user))
         .annotate(latest_number=Subquery(latest_number))
         .filter(revision__number=F("latest_number"))
+    )
+
+
+def duties_with_evidence(*, user) -> QuerySet:
+    """The Act's duties, each with `current_evidence`: how the latest revision of each
+    proposal the user may see addresses it, with the register entries it cites; and
+    `register_entries`: the entries of the collaboration register (of the areas the user may
+    see) that follow the duty, by area."""
+    evidence = (
+        current_duty_evidence(user=user)
         .select_related("revision__proposal__pcc")
+        .prefetch_related("agreements")
         .order_by("revision__proposal__pcc__name", "revision__proposal__title")
     )
+    entries = CollaborationAgreement.objects.visible_to(user).select_related("pcc")
     return CollaborationDuty.objects.prefetch_related(
-        Prefetch("evidence", queryset=evidence, to_attr="current_evidence")
+        Prefetch("evidence", queryset=evidence, to_attr="current_evidence"),
+        Prefetch("agreements", queryset=entries, to_attr="register_entries"),
     )
 
 
@@ -651,4 +665,33 @@ def your_proposals(*, user) -> QuerySet:
     )
     return _proposals_with_stages(Proposal.objects.open_to(user).select_related("pcc")).annotate(
         representation_lodged=Exists(lodged)
+    )
+
+
+def collaboration_register(*, agreements: QuerySet) -> QuerySet:
+    """The register's rows (`agreements`, already scoped to the reader), by area and then by
+    review date, with their parties and provisions: four queries whatever their number."""
+    return agreements.select_related("pcc").prefetch_related(
+        "fire_authorities", "ambulance_trusts", "duties"
+    )
+
+
+def agreement_detail(*, pk: int, user) -> CollaborationAgreement:
+    """One agreement the user may see, with its parties, provisions, the parties'
+    considerations and the business cases citing it; DoesNotExist outside the user's reach."""
+    citing = (
+        current_duty_evidence(user=user)
+        .select_related("duty", "revision__proposal")
+        .order_by("revision__proposal__title", "duty__position")
+    )
+    return (
+        collaboration_register(agreements=CollaborationAgreement.objects.visible_to(user))
+        .prefetch_related(
+            Prefetch(
+                "considerations",
+                queryset=Consideration.objects.select_related("fire_authority", "ambulance_trust"),
+            ),
+            Prefetch("duty_evidence", queryset=citing, to_attr="citing_evidence"),
+        )
+        .get(pk=pk)
     )

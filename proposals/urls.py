@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import business_case, documents, funding, pages, proposal, representations, stage
+from .views import (
+    business_case,
+    collaboration,
+    documents,
+    funding,
+    pages,
+    proposal,
+    representations,
+    stage,
+)
 
 app_name = "proposals"
 
@@ -11,6 +20,26 @@ urlpatterns = [
     path("overview/", pages.OverviewView.as_view(), name="overview"),
     path("overview/proposals.csv", pages.OverviewCsvView.as_view(), name="overview-csv"),
     path("duties/", pages.DutiesView.as_view(), name="duties-list"),
+    path("collaboration/", collaboration.RegisterView.as_view(), name="collaboration"),
+    path(
+        "collaboration/register.csv",
+        collaboration.RegisterCsvView.as_view(),
+        name="collaboration-csv",
+    ),
+    path(
+        "collaboration/new/", collaboration.AgreementCreateView.as_view(), name="agreement-create"
+    ),
+    path("collaboration/<int:pk>/", collaboration.AgreementDetailView.as_view(), name="agreement"),
+    path(
+        "collaboration/<int:pk>/change/",
+        collaboration.AgreementEditView.as_view(),
+        name="agreement-edit",
+    ),
+    path(
+        "collaboration/<int:pk>/considerations/",
+        collaboration.ConsiderationsView.as_view(),
+        name="agreement-considerations",
+    ),
     path("calendar/", pages.CalendarView.as_view(), name="calendar"),
     path("calendar/<str:token>.ics", pages.CalendarFeedView.as_view(), name="calendar-feed"),
     path("funding/", funding.FundingView.as_view(), name="funding"),

@@ -7,7 +7,10 @@ from factory.django import DjangoModelFactory
 
 from portal.models import Role, User
 from proposals.models import (
+    AgreementStatus,
+    CollaborationAgreement,
     CollaborationDuty,
+    CollaborationSubject,
     DecisionGround,
     Document,
     DocumentKind,
@@ -187,3 +190,22 @@ def representation_of(proposal, consultee, position="objects", reasons="It costs
         lodged_by=consultee,
         lodged_at=timezone.now(),
     )
+
+
+class AgreementFactory(DjangoModelFactory):
+    """An agreement in force between an area's police and its first fire authority."""
+
+    class Meta:
+        model = CollaborationAgreement
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    subject = CollaborationSubject.ESTATES
+    status = AgreementStatus.IN_FORCE
+    starts_on = date(2020, 4, 1)
+    review_on = date(2027, 4, 1)
+
+    @factory.post_generation
+    def parties(agreement, create, extracted, **kwargs):
+        if create:
+            agreement.fire_authorities.set(agreement.pcc.fire_authorities.all()[:1])

@@ -33,6 +33,10 @@ MATRIX = {
     "/review/": ["login", 403, 403, 403, 200, 200, 200, 403, 403],
     "/duties/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
     "/calendar/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
+    # The collaboration register: its entries' pages are in tests/test_collaboration.py.
+    "/collaboration/": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
+    "/collaboration/register.csv": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
+    "/collaboration/new/": ["login", 200, 200, 200, 403, 403, 403, 403, 403],
     "/funding/": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
     "/funding/funding.csv": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
     "/funding/essex/": ["login", 200, 200, 404, 200, 200, 200, 404, 404],

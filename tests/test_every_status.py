@@ -14,9 +14,11 @@ from pypdf import PdfReader
 
 from proposals import workflow
 from proposals.models import (
+    AgreementStatus,
     Assessment,
     CollaborationDuty,
     Confidence,
+    Consideration,
     CouncilPosition,
     Decision,
     DecisionGround,
@@ -52,6 +54,8 @@ TAGS = {
     ProposalStatus: ("proposal_tag", "status"),
     CollaborationDuty.Kind: ("duty_kind_tag", "kind"),
     Representation.Position: ("position_tag", "position"),
+    AgreementStatus: ("agreement_tag", "status"),
+    Consideration.Decision: ("consideration_tag", "decision"),
 }
 
 

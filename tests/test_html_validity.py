@@ -50,6 +50,7 @@ START = (
     "/pccs/sussex/",
     "/overview/",
     "/overview/?governance_model=governance&status=active&overdue=on",
+    "/collaboration/?pcc=essex&subject=estates&status=in_force",
 )
 #: Links not to follow: signing out ends the crawl's session; static files are not pages.
 SKIP = ("/accounts/logout/", "/admin/logout/", "/static/")

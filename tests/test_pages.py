@@ -88,7 +88,14 @@ def test_query_count_does_not_grow_with_the_number_of_proposals(
     assert many == few
 
 
-DASHBOARDS = ["/overview/", "/pccs/essex/", "/funding/", "/duties/", "/review/"]
+DASHBOARDS = [
+    "/overview/",
+    "/pccs/essex/",
+    "/funding/",
+    "/duties/",
+    "/review/",
+    "/collaboration/",
+]
 MAX_DASHBOARD_QUERIES = 24
 
 

@@ -220,7 +220,9 @@ def test_on_the_embedded_default_a_stage_due_in_7_working_days_is_reminded_once(
         result = manage(*command, env=env)
         assert result.returncode == 0, result.stderr
     first = manage("send_reminders", "--date", SCAN_DAY, env=env)
-    assert "Queued 2 reminders" in first.stdout, first.stderr
+    # The demo's collaboration agreements have review reminders of their own (issue 14).
+    queued = [line for line in first.stdout.splitlines() if "Essex governance, second look" in line]
+    assert len(queued) == 2, first.stdout + first.stderr
     mail = tmp_path / "mail"
     with embedded_worker(env, tmp_path / "worker.log"):
         wait_until(

@@ -1,6 +1,6 @@
 """`manage.py seed_demo` loads demo people and the nine proposals' real history, idempotently."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -15,6 +15,7 @@ from proposals.demo_history import HISTORY, PROPOSED_MODELS
 from proposals.models import (
     Assessment,
     AuditEvent,
+    CollaborationAgreement,
     Decision,
     GovernanceModel,
     Limb,
@@ -31,6 +32,7 @@ from proposals.services.demo import (
     OPEN_CONSULTATION_TITLE,
     SYNTHETIC_TITLE_PREFIX,
 )
+from proposals.services.reminders import reminders_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +289,32 @@ def test_the_demo_overview_shows_the_shorter_representation_and_longer_single_em
     assert "Representation (illustrative)" in page
     assert "Single employer (illustrative)" in page
     assert ">Not applicable</span>" in page
+
+
+def test_the_demo_register_holds_the_agreements_the_sources_name_with_their_sources(seed, client):
+    seed()
+    seed()  # idempotent
+    herts = CollaborationAgreement.objects.get(pcc__slug="hertfordshire")
+    assert herts.title == "Memorandum of understanding on emergency services collaboration"
+    assert herts.source_url.startswith("https://www.lgcplus.com/")
+    assert herts.review_on == timezone.localdate() + timedelta(days=7)
+    sussex = CollaborationAgreement.objects.filter(pcc__slug="sussex")
+    assert sussex.get(status="proposed").notified_on == date(2017, 7, 14)
+    made_up = CollaborationAgreement.objects.filter(is_illustrative=True)
+    assert made_up.count() == 7
+    assert all("Illustrative" in agreement.summary for agreement in made_up)
+    client.force_login(User.objects.get(username="staff-hertfordshire"))
+    page = client.get(reverse("proposals:collaboration")).content.decode()
+    assert "Memorandum of understanding on emergency services collaboration" in page
+    assert "(illustrative)" not in page  # another area's made-up entries are not shown
+
+
+def test_the_demo_register_reminds_hertfordshire_of_its_review_a_week_ahead(seed):
+    seed()
+    result = reminders_scan(today=timezone.localdate(), dry_run=True)
+    reviewed = {
+        User.objects.get(pk=reminder.recipient_id).username
+        for reminder in result.due
+        if reminder.agreement_id is not None
+    }
+    assert {"staff-hertfordshire", "signatory-hertfordshire"} <= reviewed

@@ -5,13 +5,14 @@ from django import forms
 
 from ..models import (
     SECTION_MAX_CHARS,
+    CollaborationAgreement,
     CollaborationDuty,
     Consultation,
     CouncilPosition,
     FireAuthority,
     GovernanceModel,
 )
-from ..services.drafting import text_too_long
+from ..services.drafting import CITED_OUTSIDE_AREA, text_too_long
 from .base import GovukForm, VersionedForm, date_field, govuk_helper
 
 TITLE_REQUIRED = "Enter a title for the proposal"
@@ -94,13 +95,16 @@ class SectionForm(GovukForm):
 
 
 class DutiesForm(forms.Form):
-    """Evidence against each of the Act's collaboration duties; blank means not addressed."""
+    """Evidence against each of the Act's collaboration duties; blank means not addressed.
+    Each may cite the entries of the area's collaboration register it rests on (issue 14)."""
 
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pcc, **kwargs):
         super().__init__(*args, **kwargs)
         self.duties = list(CollaborationDuty.objects.all())
+        agreements = list(CollaborationAgreement.objects.for_pcc(pcc).order_by("title"))
+        layout = []
         for duty in self.duties:
             self.fields[self.field_name(duty)] = forms.CharField(
                 label=f"{duty.provision}: {duty.title}",
@@ -110,17 +114,33 @@ class DutiesForm(forms.Form):
                 max_length=SECTION_MAX_CHARS,
                 error_messages={"max_length": text_too_long(duty.provision)},
             )
-        self.helper = govuk_helper(
-            *[Field.textarea(self.field_name(d), label_size=Size.SMALL) for d in self.duties],
-            "base_revision",
-        )
+            layout.append(Field.textarea(self.field_name(duty), label_size=Size.SMALL))
+            if agreements:
+                name = self.cited_name(duty)
+                self.fields[name] = forms.ModelMultipleChoiceField(
+                    queryset=CollaborationAgreement.objects.for_pcc(pcc),
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    label=f"Agreements in the collaboration register it cites ({duty.provision})",
+                    error_messages={"invalid_choice": CITED_OUTSIDE_AREA},
+                )
+                self.fields[name].choices = [(item.pk, item.title) for item in agreements]
+                layout.append(Field.checkboxes(name, legend_size=Size.SMALL, small=True))
+        self.helper = govuk_helper(*layout, "base_revision")
 
     @staticmethod
     def field_name(duty) -> str:
         return f"duty_{duty.pk}"
 
+    @staticmethod
+    def cited_name(duty) -> str:
+        return f"agreements_{duty.pk}"
+
     def evidence(self) -> dict:
         return {duty: self.cleaned_data[self.field_name(duty)] for duty in self.duties}
+
+    def cited(self) -> dict:
+        return {duty: self.cleaned_data.get(self.cited_name(duty), []) for duty in self.duties}
 
 
 class ConsultationForm(VersionedForm):

@@ -111,6 +111,12 @@ class DutyEvidence(models.Model):
     )
     duty = models.ForeignKey(CollaborationDuty, on_delete=models.PROTECT, related_name="evidence")
     evidence = models.TextField()
+    agreements = models.ManyToManyField(
+        "CollaborationAgreement",
+        blank=True,
+        related_name="duty_evidence",
+        help_text="The area's entries in the collaboration register this evidence rests on.",
+    )
 
     class Meta:
         ordering = ["duty__position"]

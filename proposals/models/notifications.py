@@ -55,10 +55,25 @@ class ReminderDelivery(Delivery):
     """One reminder to one person about one deadline: the unit that is sent exactly once.
 
     Unique on (stage, due date, kind, recipient): a rerun, a second beat or a retry finds the
-    row already there.
+    row already there. A reminder is about exactly one subject: a stage's deadline, or a
+    collaboration agreement's review date (unique on agreement, due date, kind, recipient).
     """
 
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    stage = models.ForeignKey(
+        Stage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_deliveries",
+    )
+    # Issue 14: a collaboration agreement's review date is reminded of too (reminders.py s.6).
+    agreement = models.ForeignKey(
+        "CollaborationAgreement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_deliveries",
+    )
     due_date = models.DateField(
         help_text="The deadline reminded of: the stage's due date, or the review target date."
     )
@@ -76,6 +91,15 @@ class ReminderDelivery(Delivery):
             models.UniqueConstraint(
                 fields=["stage", "due_date", "kind", "recipient"],
                 name="one_reminder_per_deadline_kind_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "due_date", "kind", "recipient"],
+                name="one_review_reminder_per_agreement_date_kind_recipient",
+            ),
+            models.CheckConstraint(
+                name="reminder_is_about_a_stage_or_an_agreement",
+                condition=Q(stage__isnull=False, agreement__isnull=True)
+                | Q(stage__isnull=True, agreement__isnull=False),
             ),
             models.CheckConstraint(
                 name="reminder_sending_is_claimed",

@@ -20,12 +20,14 @@ from django.utils import timezone
 from portal.models import Role
 
 from .. import messaging, workflow
+from ..demo_collaboration import AGREEMENTS
 from ..demo_history import HISTORY, PROPOSED_MODELS, History
 from ..models import (
     Allocation,
     Assessment,
     AuditEvent,
     BusinessCaseRevision,
+    CollaborationAgreement,
     CollaborationDuty,
     Consultation,
     CouncilPosition,
@@ -121,7 +123,40 @@ def demo_seed(*, password: str, extra_proposals: int = 0, today: date | None = N
     users_created += _seed_invited_users(password)
     synthetic_created += _seed_open_consultation(today=today)
     _seed_assessor_assignments()
+    _seed_collaboration(today=today)
     return SeedReport(users_created, history_created, synthetic_created)
+
+
+def _seed_collaboration(*, today: date) -> None:
+    """The collaboration register's demo entries (demo_collaboration.py), each made once."""
+    duties = {duty.provision: duty for duty in CollaborationDuty.objects.all()}
+    pccs = {pcc.slug: pcc for pcc in Pcc.objects.prefetch_related("fire_authorities")}
+    existing = set(CollaborationAgreement.objects.values_list("pcc__slug", "title"))
+    for entry in AGREEMENTS:
+        if (entry.pcc, entry.title) in existing:
+            continue
+        pcc = pccs[entry.pcc]
+        agreement = CollaborationAgreement.objects.create(
+            pcc=pcc,
+            title=entry.title,
+            subject=entry.subject,
+            status=entry.status,
+            summary=entry.summary,
+            source_url=entry.source_url,
+            starts_on=entry.starts_on,
+            notified_on=entry.notified_on,
+            review_on=None
+            if entry.review_in_days is None
+            else today + timedelta(days=entry.review_in_days),
+            is_illustrative=entry.is_illustrative,
+        )
+        authorities = pcc.fire_authorities.all()
+        if entry.fire_authorities is not None:
+            authorities = [a for a in authorities if a.name in entry.fire_authorities]
+        agreement.fire_authorities.set(authorities)
+        if entry.ambulance:
+            agreement.ambulance_trusts.set([pcc.ambulance_trust_id])
+        agreement.duties.set([duties[provision] for provision in entry.provisions])
 
 
 def _seed_users(password: str) -> int:

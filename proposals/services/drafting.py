@@ -177,12 +177,13 @@ class NothingChanged(Exception):
 
 
 def _next_revision(
-    *, proposal, base_revision: int, by, changed: str, sections=None, duties=None
+    *, proposal, base_revision: int, by, changed: str, sections=None, duties=None, links=None
 ) -> tuple[BusinessCaseRevision | None, BusinessCaseRevision]:
     """Lock the business case, refuse a stale or forbidden edit, and write the next revision:
     the latest's sections with `sections` ({field: text}) replaced, and its duty evidence, or
-    `duties` ({duty id: evidence}) when given. Raises NothingChanged when that is the latest
-    again (or all empty when there is none yet). Returns (previous, new)."""
+    `duties` ({duty id: evidence}) with the register entries each cites (`links`: {duty id:
+    set of agreement ids}) when given. Raises NothingChanged when that is the latest again (or
+    all empty when there is none yet). Returns (previous, new)."""
     stage = stage_locked(proposal.stages.get(step=Step.BUSINESS_CASE))
     _refuse_unless_editable(stage, by)
     stage_sign_off_clear(stage=stage, by=by, because="the business case was saved")
@@ -190,12 +191,18 @@ def _next_revision(
     if (latest.number if latest else 0) != base_revision:
         raise StaleEdit(current=latest)
     values = {field: getattr(latest, field) if latest else "" for field in SECTIONS_BY_FIELD}
-    evidence = (
-        {item.duty_id: item.evidence for item in latest.duty_evidence.all()} if latest else {}
-    )
+    latest_evidence = list(latest.duty_evidence.prefetch_related("agreements")) if latest else []
+    evidence = {item.duty_id: item.evidence for item in latest_evidence}
+    cited = {
+        item.duty_id: {agreement.pk for agreement in item.agreements.all()}
+        for item in latest_evidence
+    }
     new_values = {**values, **(sections or {})}
     new_evidence = evidence if duties is None else duties
-    if new_values == values and new_evidence == evidence:
+    new_cited = (
+        cited if duties is None else {duty_id: set(links.get(duty_id, ())) for duty_id in duties}
+    )
+    if new_values == values and new_evidence == evidence and new_cited == cited:
         raise NothingChanged
     revision = BusinessCaseRevision.objects.create(
         proposal=proposal,
@@ -204,9 +211,14 @@ def _next_revision(
         changed=changed,
         **new_values,
     )
-    DutyEvidence.objects.bulk_create(
+    made = DutyEvidence.objects.bulk_create(
         DutyEvidence(revision=revision, duty_id=duty_id, evidence=text)
         for duty_id, text in new_evidence.items()
+    )
+    DutyEvidence.agreements.through.objects.bulk_create(
+        DutyEvidence.agreements.through(dutyevidence_id=item.pk, collaborationagreement_id=pk)
+        for item in made
+        for pk in new_cited.get(item.duty_id, ())
     )
     return latest, revision
 
@@ -244,16 +256,31 @@ def business_case_section_save(
     return revision
 
 
+#: Issue 14: a duty's evidence may cite the area's collaboration register entries.
+CITED_WITHOUT_EVIDENCE = "Say how the agreements you chose address {provision}"
+CITED_OUTSIDE_AREA = "Choose agreements of the same area as the proposal"
+
+
 @transaction.atomic
 def business_case_duties_save(
-    *, proposal: Proposal, evidence: dict, base_revision: int, by
+    *, proposal: Proposal, evidence: dict, base_revision: int, by, cited=None
 ) -> BusinessCaseRevision:
     """Save how the case addresses the Act's collaboration duties ({duty: evidence text};
-    blank evidence means not addressed) as a new revision. StaleEdit and NothingChanged as
-    for sections."""
+    blank evidence means not addressed) as a new revision, with the entries of the area's
+    collaboration register each duty's evidence cites (`cited`: {duty: agreements}). StaleEdit
+    and NothingChanged as for sections."""
+    cited = {duty: list(agreements) for duty, agreements in (cited or {}).items() if agreements}
     for duty, text in evidence.items():
         if len(text.strip()) > SECTION_MAX_CHARS:
             raise ValidationError(text_too_long(duty.provision))
+    for duty, agreements in cited.items():
+        if any(agreement.pcc_id != proposal.pcc_id for agreement in agreements):
+            raise ValidationError(CITED_OUTSIDE_AREA)
+        if not evidence.get(duty, "").strip():
+            # Keyed as the duties form names its evidence fields, so it shows by the field.
+            raise ValidationError(
+                {f"duty_{duty.pk}": CITED_WITHOUT_EVIDENCE.format(provision=duty.provision)}
+            )
     addressed = {duty: text.strip() for duty, text in evidence.items() if text.strip()}
     latest, revision = _next_revision(
         proposal=proposal,
@@ -261,6 +288,10 @@ def business_case_duties_save(
         by=by,
         changed="duties",
         duties={duty.pk: text for duty, text in addressed.items()},
+        links={
+            duty.pk: {agreement.pk for agreement in agreements}
+            for duty, agreements in cited.items()
+        },
     )
     before = (
         {item.duty.provision: item.evidence for item in latest.duty_evidence.select_related("duty")}
@@ -275,6 +306,10 @@ def business_case_duties_save(
         before={"duties": before},
         after={
             "duties": {duty.provision: text for duty, text in addressed.items()},
+            "cited_agreements": {
+                duty.provision: [agreement.title for agreement in agreements]
+                for duty, agreements in cited.items()
+            },
             "revision": revision.number,
         },
     )

@@ -6,7 +6,8 @@ The policy (which stages, which days, whom, what it says) is proposals/reminders
 - the send claims its row, checks the reminder is still wanted, notifies the person in the
   portal and by e-mail (services.notifications), and marks the row sent.
 The scan runs a fixed number of queries whatever the number of stages: the people once, the
-stages through one cursor read in batches, one insert, one read of the unfinished rows.
+stages through one cursor read in batches, one insert, one read of the unfinished rows; and
+for collaboration agreements' review dates (issue 14), one read and one insert more.
 """
 
 from dataclasses import dataclass, field
@@ -16,29 +17,32 @@ from functools import partial
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import User
 
 from .. import reminders as policy
-from ..models import ReminderDelivery, Stage
+from ..models import CollaborationAgreement, ReminderDelivery, Stage
 from .notifications import delivery_send, notification_send, stage_link
 
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder to one person: its delivery's key, and the day it fell due."""
+    """One reminder to one person: its delivery's key, and the day it fell due. It is about a
+    stage (`stage_id`) or, for a review date, a collaboration agreement (`agreement_id`)."""
 
-    stage_id: int
+    stage_id: int | None
     due_date: date
     kind: str
     recipient_id: int
     milestone_on: date
     delivery_id: int | None = None
+    agreement_id: int | None = None
 
     @property
     def key(self) -> tuple:
-        return (self.stage_id, self.due_date, self.kind, self.recipient_id)
+        return (self.stage_id, self.agreement_id, self.due_date, self.kind, self.recipient_id)
 
 
 @dataclass
@@ -132,7 +136,30 @@ def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
                 for person, early_reminders in group
                 if policy.wants(early_reminders=early_reminders, kind=milestone.kind)
             )
+    due.extend(_agreement_reminders_due(today=today, people=people))
     return stages, due
+
+
+def _agreement_reminders_due(*, today: date, people: dict) -> list[Reminder]:
+    """The review reminders due on `today` of agreements in force (reminders.py s.6), to the
+    area's PCC people. One query whatever the number of agreements."""
+    agreements = (
+        CollaborationAgreement.objects.reviewed()
+        .filter(review_on__lte=policy.latest_reminded_due_date(today))
+        .order_by()
+        .values_list("pk", "review_on", "pcc_id")
+    )
+    due = []
+    for pk, review_on, pcc_id in agreements:
+        milestone = policy.due_date_milestone(due_date=review_on, today=today)
+        if milestone is None:
+            continue
+        due.extend(
+            Reminder(None, milestone.deadline, milestone.kind, person, milestone.on, None, pk)
+            for person, early_reminders in people[policy.PCC_PEOPLE].get(pcc_id, ())
+            if policy.wants(early_reminders=early_reminders, kind=milestone.kind)
+        )
+    return due
 
 
 # On PostgreSQL the deliveries go in as columns of arrays: one statement, without building a
@@ -151,6 +178,23 @@ _INSERT_DELIVERIES = """
 
 def _insert_deliveries(due: list[Reminder], today: date) -> None:
     """Insert a pending delivery for each reminder, skipping any already recorded."""
+    reviews = [reminder for reminder in due if reminder.agreement_id is not None]
+    due = [reminder for reminder in due if reminder.agreement_id is None]
+    # Review dates are few (one per agreement in force): model instances are cheap enough.
+    ReminderDelivery.objects.bulk_create(
+        [
+            ReminderDelivery(
+                agreement_id=reminder.agreement_id,
+                due_date=reminder.due_date,
+                kind=reminder.kind,
+                recipient_id=reminder.recipient_id,
+                milestone_on=reminder.milestone_on,
+                scheduled_on=today,
+            )
+            for reminder in reviews
+        ],
+        ignore_conflicts=True,
+    )
     if connection.vendor != "postgresql":
         ReminderDelivery.objects.bulk_create(
             [
@@ -199,7 +243,9 @@ def _unfinished() -> list[Reminder]:
     rows = (
         ReminderDelivery.objects.unfinished(stale_before=stale_before)
         .order_by()
-        .values_list("stage_id", "due_date", "kind", "recipient_id", "milestone_on", "pk")
+        .values_list(
+            "stage_id", "due_date", "kind", "recipient_id", "milestone_on", "pk", "agreement_id"
+        )
         .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
     )
     return [Reminder(*row) for row in rows]
@@ -234,9 +280,12 @@ def reminders_scan(*, today: date | None = None, dry_run: bool = False) -> ScanR
         return result
     stages, due = reminders_due(today=today)
     recorded = set(
-        ReminderDelivery.objects.filter(stage_id__in={reminder.stage_id for reminder in due})
+        ReminderDelivery.objects.filter(
+            Q(stage_id__in={reminder.stage_id for reminder in due})
+            | Q(agreement_id__in={reminder.agreement_id for reminder in due})
+        )
         .order_by()
-        .values_list("stage_id", "due_date", "kind", "recipient_id")
+        .values_list("stage_id", "agreement_id", "due_date", "kind", "recipient_id")
     )
     unfinished = _unfinished()
     return ScanResult(
@@ -254,28 +303,66 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
     stages = Stage.objects.select_related("proposal__pcc").in_bulk(
         {reminder.stage_id for reminder in reminders}
     )
+    agreements = CollaborationAgreement.objects.select_related("pcc").in_bulk(
+        {reminder.agreement_id for reminder in reminders}
+    )
     lines = []
     for reminder in reminders:
-        user, stage = users[reminder.recipient_id], stages[reminder.stage_id]
+        user = users[reminder.recipient_id]
+        if reminder.agreement_id is not None:
+            agreement = agreements[reminder.agreement_id]
+            about = f"{agreement.pcc.name}, collaboration agreement {agreement.title}, review"
+        else:
+            stage = stages[reminder.stage_id]
+            about = f"{stage.proposal.pcc.name}, {stage.proposal.title}, {stage.get_step_display()}"
         lines.append(
             f"{reminder.kind:<11} {user.username} <{user.email or 'no e-mail'}>: "
-            f"{stage.proposal.pcc.name}, {stage.proposal.title}, {stage.get_step_display()} "
-            f"(deadline {reminder.due_date.isoformat()})"
+            f"{about} (deadline {reminder.due_date.isoformat()})"
         )
     return lines
 
 
 def _reminder_cancel_reason(delivery) -> str | None:
+    about = (
+        {"agreement_id": delivery.agreement_id}
+        if delivery.agreement_id is not None
+        else {"stage_id": delivery.stage_id}
+    )
     superseded = ReminderDelivery.objects.filter(
-        stage_id=delivery.stage_id,
+        **about,
         due_date=delivery.due_date,
         recipient_id=delivery.recipient_id,
         milestone_on__gt=delivery.milestone_on,
     ).exists()
+    if delivery.agreement_id is not None:
+        return policy.agreement_cancel_reason(delivery=delivery, superseded=superseded)
     return policy.cancel_reason(delivery=delivery, superseded=superseded)
 
 
+def _review_reminder_send(delivery) -> None:
+    """A collaboration agreement's review reminder (reminders.py s.6)."""
+    wording = policy.agreement_wording(delivery=delivery)
+    agreement = delivery.agreement
+    notification_send(
+        user=delivery.recipient,
+        title=wording.subject,
+        body=wording.summary,
+        link=reverse("proposals:agreement", kwargs={"pk": agreement.pk}),
+        delivery=delivery,
+        email_template="emails/review_reminder",
+        email_context={
+            "agreement": agreement,
+            "early": policy.is_early(delivery.kind),
+            "deadline": delivery.due_date,
+            "deadline_label": policy.REVIEW_DATE_LABEL,
+        },
+    )
+
+
 def _reminder_send(delivery) -> None:
+    if delivery.agreement_id is not None:
+        _review_reminder_send(delivery)
+        return
     wording = policy.wording(delivery=delivery)
     notification_send(
         user=delivery.recipient,
@@ -301,7 +388,7 @@ def reminder_delivery_send(*, delivery_id: int) -> str:
     Claiming, retrying and recording are services.notifications.delivery_send's."""
     return delivery_send(
         deliveries=ReminderDelivery.objects.filter(pk=delivery_id).select_related(
-            "stage__proposal__pcc", "stage__proposal__case_officer", "recipient"
+            "stage__proposal__pcc", "stage__proposal__case_officer", "agreement__pcc", "recipient"
         ),
         cancel_reason=_reminder_cancel_reason,
         send=_reminder_send,

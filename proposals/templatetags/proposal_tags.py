@@ -6,7 +6,9 @@ from django.utils import timezone
 from proposals import history, workflow
 from proposals.models import (
     SECTIONS_BY_FIELD,
+    AgreementStatus,
     CollaborationDuty,
+    Consideration,
     GovernanceModel,
     ProposalStatus,
     Representation,
@@ -43,6 +45,17 @@ TAG_COLOURS = {
         Representation.Position.SUPPORTS: "green",
         Representation.Position.OBJECTS: "red",
         Representation.Position.COMMENTS: "grey",
+    },
+    AgreementStatus: {
+        AgreementStatus.PROPOSED: "light-blue",
+        AgreementStatus.IN_FORCE: "green",
+        AgreementStatus.NOT_AGREED: "red",
+        AgreementStatus.ENDED: "grey",
+    },
+    Consideration.Decision: {
+        Consideration.Decision.PENDING: "yellow",
+        Consideration.Decision.AGREED: "green",
+        Consideration.Decision.DECLINED: "red",
     },
 }
 
@@ -82,6 +95,16 @@ def position_tag(representation):
 @register.inclusion_tag("includes/tag.html")
 def duty_kind_tag(duty):
     return choice_tag(CollaborationDuty.Kind, duty.kind)
+
+
+@register.inclusion_tag("includes/tag.html")
+def agreement_tag(agreement):
+    return choice_tag(AgreementStatus, agreement.status)
+
+
+@register.inclusion_tag("includes/tag.html")
+def consideration_tag(consideration):
+    return choice_tag(Consideration.Decision, consideration.decision)
 
 
 @register.filter

@@ -122,16 +122,16 @@ class SectionEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
 class DutiesEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
     form_class = DutiesForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pcc": self.proposal.pcc}
+
     def get_initial(self):
         latest = self.latest()
         initial = {"base_revision": self.current_version()}
         if latest:
-            initial.update(
-                {
-                    DutiesForm.field_name(item.duty): item.evidence
-                    for item in latest.duty_evidence.select_related("duty")
-                }
-            )
+            for item in latest.duty_evidence.select_related("duty").prefetch_related("agreements"):
+                initial[DutiesForm.field_name(item.duty)] = item.evidence
+                initial[DutiesForm.cited_name(item.duty)] = [a.pk for a in item.agreements.all()]
         return initial
 
     def get_context_data(self, **kwargs):
@@ -147,6 +147,7 @@ class DutiesEditView(StaleEditMixin, BusinessCaseEditMixin, ServiceFormView):
         return drafting.business_case_duties_save(
             proposal=self.proposal,
             evidence=form.evidence(),
+            cited=form.cited(),
             base_revision=form.cleaned_data["base_revision"],
             by=self.request.user,
         )
@@ -166,7 +167,9 @@ class CheckAnswersView(BusinessCaseMixin, TemplateView):
                 (section, getattr(latest, section.field) if latest else "")
                 for section in business_case_sections(self.proposal.governance_model)
             ],
-            duty_evidence=latest.duty_evidence.select_related("duty") if latest else [],
+            duty_evidence=latest.duty_evidence.select_related("duty").prefetch_related("agreements")
+            if latest
+            else [],
             documents=stage.documents.select_related("uploaded_by"),
             missing=workflow.missing_content(stage),
             can_submit="submit"

@@ -37,6 +37,7 @@ from proposals.services.workflow import (
 
 from ..factories import (
     LIMBS_FOUND,
+    AgreementFactory,
     NotificationFactory,
     UserFactory,
     attach_document,
@@ -109,6 +110,7 @@ class World:
     sessions: dict  # role -> a signed-in session key
     documents: dict  # reach -> the id of a document of its proposal
     payment: int
+    agreement: int  # an Essex collaboration agreement
 
     def path(self, screen) -> str:
         proposal = self.proposals[screen.reach]
@@ -118,6 +120,7 @@ class World:
             other_pcc="sussex",
             document=self.documents[screen.reach],
             payment=self.payment,
+            agreement=self.agreement,
         )
 
 
@@ -243,6 +246,7 @@ def build_world() -> World:
         sessions=sessions,
         documents=documents,
         payment=payment.pk,
+        agreement=AgreementFactory(pcc=essex, title="Shared estates").pk,
     )
 
 
@@ -477,6 +481,15 @@ SCREENS = [
         fail=typed(id_amount="", id_reason=""),
     ),
     Screen("collaboration duties", "/duties/", EVERYONE),
+    Screen("collaboration register", "/collaboration/", EVERYONE),
+    Screen("collaboration agreement", "/collaboration/{agreement}/", EVERYONE),
+    Screen("record a collaboration agreement", "/collaboration/new/", PCC, fail=submit_empty),
+    Screen(
+        "parties' considerations",
+        "/collaboration/{agreement}/considerations/",
+        PCC,
+        fail=submit_empty,
+    ),
     # The Home Office's pages
     Screen("overview", "/overview/", HOME_OFFICE),
     Screen(
@@ -561,6 +574,7 @@ NARROW = (
     "funding",
     "a PCC's funding",
     "collaboration duties",
+    "collaboration register",
     "overview",
     "review queue",
 )
