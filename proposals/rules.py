@@ -64,3 +64,6 @@ rules.add_perm("proposals.see_home_office_comments", is_home_office)
 rules.add_perm("proposals.change_funding", is_funding_admin)
 rules.add_perm("proposals.view_funding", is_home_office | is_pcc_member)
 rules.add_perm("proposals.view_pcc_funding", is_home_office | is_member_of_pcc)
+# After the order: PCC people record the implementation checklist; reviewers move its dates.
+rules.add_perm("proposals.record_implementation", is_member_for_proposal)
+rules.add_perm("proposals.set_implementation_due_date", is_reviewer)

@@ -16,6 +16,7 @@ from .choices import (
     StageStatus,
     Step,
 )
+from .implementation import ChecklistItem, ChecklistItemKind, ChecklistItemStatus
 from .money import Allocation, Fund, Payment
 from .notifications import (
     MessageDelivery,
@@ -59,6 +60,9 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "BusinessCaseRevision",
+    "ChecklistItem",
+    "ChecklistItemKind",
+    "ChecklistItemStatus",
     "CollaborationDuty",
     "Comment",
     "Confidence",

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from .base import TimeStampedModel
 from .choices import EmailTiming, MessageEvent
+from .implementation import ChecklistItem
 from .proposal import Proposal, Stage
 from .records import AuditEvent
 
@@ -54,13 +55,24 @@ class Delivery(TimeStampedModel):
 class ReminderDelivery(Delivery):
     """One reminder to one person about one deadline: the unit that is sent exactly once.
 
-    Unique on (stage, due date, kind, recipient): a rerun, a second beat or a retry finds the
-    row already there.
+    About exactly one subject: a stage, or an item of the implementation checklist after the
+    order. Unique on (subject, due date, kind, recipient): a rerun, a second beat or a retry
+    finds the row already there.
     """
 
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="reminder_deliveries")
+    stage = models.ForeignKey(
+        Stage, on_delete=models.CASCADE, null=True, blank=True, related_name="reminder_deliveries"
+    )
+    checklist_item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_deliveries",
+    )
     due_date = models.DateField(
-        help_text="The deadline reminded of: the stage's due date, or the review target date."
+        help_text="The deadline reminded of: the stage's or checklist item's due date, or the "
+        "review target date."
     )
     kind = models.CharField(max_length=20, help_text="e.g. before_7, due, overdue_2, review_1")
     recipient = models.ForeignKey(
@@ -76,6 +88,15 @@ class ReminderDelivery(Delivery):
             models.UniqueConstraint(
                 fields=["stage", "due_date", "kind", "recipient"],
                 name="one_reminder_per_deadline_kind_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["checklist_item", "due_date", "kind", "recipient"],
+                name="one_checklist_reminder_per_deadline_kind_recipient",
+            ),
+            models.CheckConstraint(
+                name="reminder_about_one_subject",
+                condition=Q(stage__isnull=False, checklist_item__isnull=True)
+                | Q(stage__isnull=True, checklist_item__isnull=False),
             ),
             models.CheckConstraint(
                 name="reminder_sending_is_claimed",

@@ -21,24 +21,26 @@ from django.utils import timezone
 from portal.models import User
 
 from .. import reminders as policy
-from ..models import ReminderDelivery, Stage
-from .notifications import delivery_send, notification_send, stage_link
+from ..models import ChecklistItem, ReminderDelivery, Stage
+from .notifications import checklist_link, delivery_send, notification_send, stage_link
 
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder to one person: its delivery's key, and the day it fell due."""
+    """One reminder to one person: its delivery's key, and the day it fell due. About a stage
+    or, with no stage, about an item of the implementation checklist."""
 
-    stage_id: int
+    stage_id: int | None
     due_date: date
     kind: str
     recipient_id: int
     milestone_on: date
     delivery_id: int | None = None
+    checklist_item_id: int | None = None
 
     @property
     def key(self) -> tuple:
-        return (self.stage_id, self.due_date, self.kind, self.recipient_id)
+        return (self.stage_id, self.checklist_item_id, self.due_date, self.kind, self.recipient_id)
 
 
 @dataclass
@@ -103,11 +105,33 @@ def _eligible_stages(today: date):
     )
 
 
+def _recipients(people: dict, *, audiences, pcc_id, officer_id, kind: str) -> list[int]:
+    """Who of `people` (from _people) a reminder of `kind` to `audiences` goes to."""
+    reviewers = dict(people[policy.REVIEWERS])
+    recipients = []
+    for audience in audiences:
+        group = (
+            [
+                (person, reviewers[person])
+                for person in policy.home_office_ids(
+                    reviewer_ids=reviewers, case_officer_id=officer_id
+                )
+            ]
+            if audience == policy.REVIEWERS
+            else people[policy.PCC_PEOPLE].get(pcc_id, ())
+        )
+        recipients += [
+            person
+            for person, early_reminders in group
+            if policy.wants(early_reminders=early_reminders, kind=kind)
+        ]
+    return recipients
+
+
 def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
     """Every reminder the policy has due on `today`, whether sent already or not, and how many
-    stages were read. Two queries whatever the number of stages."""
+    stages were read. Three queries whatever the number of stages and checklist items."""
     people = _people()
-    reviewers = dict(people[policy.REVIEWERS])
     due, stages = [], 0
     for pk, step, status, due_date, submitted_at, pcc_id, officer_id in _eligible_stages(today):
         stages += 1
@@ -116,23 +140,56 @@ def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
         )
         if milestone is None:
             continue
-        for audience in policy.audiences(step=step, kind=milestone.kind):
-            group = (
-                [
-                    (person, reviewers[person])
-                    for person in policy.home_office_ids(
-                        reviewer_ids=reviewers, case_officer_id=officer_id
-                    )
-                ]
-                if audience == policy.REVIEWERS
-                else people[policy.PCC_PEOPLE].get(pcc_id, ())
+        due.extend(
+            Reminder(pk, milestone.deadline, milestone.kind, person, milestone.on)
+            for person in _recipients(
+                people,
+                audiences=policy.audiences(step=step, kind=milestone.kind),
+                pcc_id=pcc_id,
+                officer_id=officer_id,
+                kind=milestone.kind,
             )
-            due.extend(
-                Reminder(pk, milestone.deadline, milestone.kind, person, milestone.on)
-                for person, early_reminders in group
-                if policy.wants(early_reminders=early_reminders, kind=milestone.kind)
+        )
+    return stages, due + _checklist_reminders_due(today, people)
+
+
+def _checklist_reminders_due(today: date, people: dict) -> list[Reminder]:
+    """The reminders due on `today` about items of implementation checklists (reminders.py
+    section 6): one query, the items read in batches."""
+    items = (
+        ChecklistItem.objects.outstanding()
+        .filter(
+            proposal__status=policy.CHECKLIST_PROPOSAL_STATUS,
+            proposal__under_legal_challenge=False,
+            due_on__lte=policy.latest_reminded_due_date(today),
+        )
+        .order_by()
+        .values_list("pk", "due_on", "proposal__pcc_id", "proposal__case_officer_id")
+        .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
+    )
+    due = []
+    for pk, due_on, pcc_id, officer_id in items:
+        milestone = policy.due_date_milestone(due_date=due_on, today=today)
+        if milestone is None:
+            continue
+        due.extend(
+            Reminder(
+                stage_id=None,
+                checklist_item_id=pk,
+                due_date=milestone.deadline,
+                kind=milestone.kind,
+                recipient_id=person,
+                milestone_on=milestone.on,
             )
-    return stages, due
+            for person in _recipients(
+                people,
+                audiences=policy.pcc_work_audiences(milestone.kind),
+                pcc_id=pcc_id,
+                officer_id=officer_id,
+                kind=milestone.kind,
+            )
+        )
+    return due
 
 
 # On PostgreSQL the deliveries go in as columns of arrays: one statement, without building a
@@ -151,6 +208,23 @@ _INSERT_DELIVERIES = """
 
 def _insert_deliveries(due: list[Reminder], today: date) -> None:
     """Insert a pending delivery for each reminder, skipping any already recorded."""
+    about_items = [reminder for reminder in due if reminder.checklist_item_id is not None]
+    due = [reminder for reminder in due if reminder.checklist_item_id is None]
+    # Checklist items are a few per transferred proposal: the ORM's insert is quick enough.
+    ReminderDelivery.objects.bulk_create(
+        [
+            ReminderDelivery(
+                checklist_item_id=reminder.checklist_item_id,
+                due_date=reminder.due_date,
+                kind=reminder.kind,
+                recipient_id=reminder.recipient_id,
+                milestone_on=reminder.milestone_on,
+                scheduled_on=today,
+            )
+            for reminder in about_items
+        ],
+        ignore_conflicts=True,
+    )
     if connection.vendor != "postgresql":
         ReminderDelivery.objects.bulk_create(
             [
@@ -199,7 +273,15 @@ def _unfinished() -> list[Reminder]:
     rows = (
         ReminderDelivery.objects.unfinished(stale_before=stale_before)
         .order_by()
-        .values_list("stage_id", "due_date", "kind", "recipient_id", "milestone_on", "pk")
+        .values_list(
+            "stage_id",
+            "due_date",
+            "kind",
+            "recipient_id",
+            "milestone_on",
+            "pk",
+            "checklist_item_id",
+        )
         .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
     )
     return [Reminder(*row) for row in rows]
@@ -234,9 +316,12 @@ def reminders_scan(*, today: date | None = None, dry_run: bool = False) -> ScanR
         return result
     stages, due = reminders_due(today=today)
     recorded = set(
-        ReminderDelivery.objects.filter(stage_id__in={reminder.stage_id for reminder in due})
+        ReminderDelivery.objects.filter(
+            Q(stage_id__in={reminder.stage_id for reminder in due})
+            | Q(checklist_item_id__in={reminder.checklist_item_id for reminder in due})
+        )
         .order_by()
-        .values_list("stage_id", "due_date", "kind", "recipient_id")
+        .values_list("stage_id", "checklist_item_id", "due_date", "kind", "recipient_id")
     )
     unfinished = _unfinished()
     return ScanResult(
@@ -254,12 +339,21 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
     stages = Stage.objects.select_related("proposal__pcc").in_bulk(
         {reminder.stage_id for reminder in reminders}
     )
+    items = ChecklistItem.objects.select_related("proposal__pcc").in_bulk(
+        {reminder.checklist_item_id for reminder in reminders}
+    )
     lines = []
     for reminder in reminders:
-        user, stage = users[reminder.recipient_id], stages[reminder.stage_id]
+        user = users[reminder.recipient_id]
+        about = stages.get(reminder.stage_id) or items[reminder.checklist_item_id]
+        what = (
+            about.get_step_display()
+            if isinstance(about, Stage)
+            else f"after the order: {about.get_kind_display()}"
+        )
         lines.append(
             f"{reminder.kind:<11} {user.username} <{user.email or 'no e-mail'}>: "
-            f"{stage.proposal.pcc.name}, {stage.proposal.title}, {stage.get_step_display()} "
+            f"{about.proposal.pcc.name}, {about.proposal.title}, {what} "
             f"(deadline {reminder.due_date.isoformat()})"
         )
     return lines
@@ -268,6 +362,7 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
 def _reminder_cancel_reason(delivery) -> str | None:
     superseded = ReminderDelivery.objects.filter(
         stage_id=delivery.stage_id,
+        checklist_item_id=delivery.checklist_item_id,
         due_date=delivery.due_date,
         recipient_id=delivery.recipient_id,
         milestone_on__gt=delivery.milestone_on,
@@ -277,17 +372,26 @@ def _reminder_cancel_reason(delivery) -> str | None:
 
 def _reminder_send(delivery) -> None:
     wording = policy.wording(delivery=delivery)
+    stage, item = delivery.stage, delivery.checklist_item
+    if stage is not None:
+        proposal, link = stage.proposal, stage_link(stage)
+        about_label, about = "Stage", stage.get_step_display()
+    else:
+        proposal, link = item.proposal, checklist_link(item.proposal)
+        about_label, about = "After the order", item.get_kind_display()
     notification_send(
         user=delivery.recipient,
         title=wording.subject,
         body=wording.summary,
-        link=stage_link(delivery.stage),
-        stage=delivery.stage,
+        link=link,
+        stage=stage,
+        proposal=proposal,
         delivery=delivery,
         email_template="emails/reminder",
         email_context={
-            "stage": delivery.stage,
-            "proposal": delivery.stage.proposal,
+            "proposal": proposal,
+            "about_label": about_label,
+            "about": about,
             "early": policy.is_early(delivery.kind),
             "deadline": delivery.due_date,
             "deadline_label": policy.deadline_label(delivery.kind),
@@ -301,7 +405,11 @@ def reminder_delivery_send(*, delivery_id: int) -> str:
     Claiming, retrying and recording are services.notifications.delivery_send's."""
     return delivery_send(
         deliveries=ReminderDelivery.objects.filter(pk=delivery_id).select_related(
-            "stage__proposal__pcc", "stage__proposal__case_officer", "recipient"
+            "stage__proposal__pcc",
+            "stage__proposal__case_officer",
+            "checklist_item__proposal__pcc",
+            "checklist_item__proposal__case_officer",
+            "recipient",
         ),
         cancel_reason=_reminder_cancel_reason,
         send=_reminder_send,

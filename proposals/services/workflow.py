@@ -4,7 +4,8 @@ Each service locks the row it changes, fires the transition (raising TransitionR
 the user's reasons when it may not happen), saves, records the audit event, and applies what
 follows: approving a stage opens the next, skipping the independent assessment when no
 consulted council objects; a decision stage completed as rejected closes the proposal; a
-completed order whose transfer date has come transfers it.
+completed order whose transfer date has come transfers it, and opens its implementation
+checklist (services.implementation).
 """
 
 from datetime import date
@@ -171,6 +172,12 @@ def _proposal_system_transition(proposal: Proposal, action: str, *, quietly=Fals
         before={"status": before},
         after={"status": proposal.status},
     )
+    if action == "transfer":
+        # Imported here: the checklist's evidence goes through services.documents, which
+        # imports this module.
+        from .implementation import checklist_create
+
+        checklist_create(proposal=proposal)
     return True
 
 
