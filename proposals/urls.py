@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import business_case, documents, funding, pages, proposal, stage
+from .views import business_case, documents, funding, implementation, pages, proposal, stage
 
 app_name = "proposals"
 
 PROPOSAL = "proposals/<int:pk>/"
 STAGE = PROPOSAL + "stages/<slug:step>/"
+CHECKLIST_ITEM = PROPOSAL + "after-the-order/<slug:kind>/"
 
 urlpatterns = [
     path("overview/", pages.OverviewView.as_view(), name="overview"),
@@ -64,6 +65,16 @@ urlpatterns = [
     path(PROPOSAL + "revisions/", business_case.RevisionsView.as_view(), name="revisions"),
     path(PROPOSAL + "history.csv", proposal.HistoryCsvView.as_view(), name="history-csv"),
     path(PROPOSAL + "revisions/compare/", business_case.CompareView.as_view(), name="compare"),
+    path(
+        CHECKLIST_ITEM + "done/",
+        implementation.ChecklistItemDoneView.as_view(),
+        name="checklist-done",
+    ),
+    path(
+        CHECKLIST_ITEM + "due-date/",
+        implementation.ChecklistItemDueDateView.as_view(),
+        name="checklist-due-date",
+    ),
     path(STAGE, stage.StageDetailView.as_view(), name="stage"),
     path(STAGE + "return/", stage.StageReturnView.as_view(), name="stage-return"),
     path(STAGE + "sign-off/", stage.SignOffView.as_view(), name="sign-off"),

@@ -129,3 +129,26 @@ class NotificationFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Due in 7 working days: notification {n}")
     body = "The business case stage of Essex governance (Essex) is due on 9 December 2026."
     link = "/overview/"
+
+
+def transferred_proposal(pcc, *, transfer_date, title="Transferred proposal"):
+    """A proposal whose order has transferred governance on `transfer_date`, with its
+    implementation checklist as the transfer makes it (the route there is tested in
+    test_workflow and test_implementation_checklist)."""
+    from proposals.models import ProposalStatus, StageStatus, StatutoryOrder
+    from proposals.services.implementation import checklist_create
+
+    proposal = ProposalFactory(pcc=pcc, title=title)
+    Stage.objects.filter(proposal=proposal).update(status=StageStatus.APPROVED)
+    StatutoryOrder.objects.create(
+        proposal=proposal,
+        si_number="2017/864",
+        made_on=transfer_date,
+        laid_on=transfer_date,
+        in_force_on=transfer_date,
+        transfer_date=transfer_date,
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.TRANSFERRED)
+    proposal.refresh_from_db()
+    checklist_create(proposal=proposal)
+    return proposal

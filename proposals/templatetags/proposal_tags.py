@@ -4,7 +4,13 @@ from django import template
 from django.utils import timezone
 
 from proposals import history
-from proposals.models import SECTIONS_BY_FIELD, CollaborationDuty, ProposalStatus, StageStatus
+from proposals.models import (
+    SECTIONS_BY_FIELD,
+    ChecklistItemStatus,
+    CollaborationDuty,
+    ProposalStatus,
+    StageStatus,
+)
 
 register = template.Library()
 
@@ -31,6 +37,11 @@ TAG_COLOURS = {
         CollaborationDuty.Kind.DUTY: "blue",
         CollaborationDuty.Kind.POWER: "grey",
     },
+    ChecklistItemStatus: {
+        ChecklistItemStatus.NOT_STARTED: "grey",
+        ChecklistItemStatus.DONE: "green",
+        ChecklistItemStatus.OVERDUE: "red",
+    },
 }
 
 
@@ -53,6 +64,11 @@ def proposal_tag(proposal):
 @register.inclusion_tag("includes/tag.html")
 def duty_kind_tag(duty):
     return choice_tag(CollaborationDuty.Kind, duty.kind)
+
+
+@register.inclusion_tag("includes/tag.html")
+def checklist_status_tag(item):
+    return choice_tag(ChecklistItemStatus, item.status)
 
 
 @register.filter

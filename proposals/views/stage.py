@@ -10,12 +10,19 @@ from django.views.generic import TemplateView, View
 from .. import selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ConsultationForm, CouncilPositionsForm
-from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
+from ..forms.review import AssessmentForm, DecisionForm, OrderForm, SignOffForm
 from ..messaging import with_told
 from ..models import Step
 from ..services import drafting
 from ..services import workflow as workflow_services
-from .base import LockedStageMixin, ServiceFormView, StageMixin, refuse, stage_url
+from .base import (
+    DueDateFormMixin,
+    LockedStageMixin,
+    ServiceFormView,
+    StageMixin,
+    refuse,
+    stage_url,
+)
 
 #: The form each step's details are recorded with (the record lives in drafting.STAGE_RECORDS).
 DETAILS_FORMS = {
@@ -147,11 +154,7 @@ class SignOffView(StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
-class DueDateView(StageMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
-    form_class = DueDateForm
-    success_message = "Due date saved."
-
+class DueDateView(DueDateFormMixin, StageMixin, ServiceFormView):
     def forbidden(self):
         return not rules.has_perm("proposals.review_proposal", self.request.user, self.proposal)
 
@@ -171,11 +174,6 @@ class DueDateView(StageMixin, ServiceFormView):
             past_confirmed=form.cleaned_data["past_confirmed"],
             by=self.request.user,
         )
-
-    def form_invalid(self, form):
-        if workflow_services.DUE_DATE_PAST in form.errors.get("due_date", []):
-            form.ask_to_confirm_a_past_date()
-        return super().form_invalid(form)
 
     def get_success_url(self):
         return stage_url(self.stage)
