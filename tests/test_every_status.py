@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models import (
+    ChecklistItemStatus,
     CollaborationDuty,
     Confidence,
     CouncilPosition,
@@ -42,6 +43,8 @@ TAGS = {
     StageStatus: ("stage_tag", "status"),
     ProposalStatus: ("proposal_tag", "status"),
     CollaborationDuty.Kind: ("duty_kind_tag", "kind"),
+    # Every item and status on the proposal page: test_implementation_checklist.
+    ChecklistItemStatus: ("checklist_status_tag", "status"),
 }
 
 
