@@ -5,7 +5,8 @@ Read top to bottom:
   2. which stages are reminded of what, and the milestones (the days reminders fall due);
   3. who is reminded;
   4. whether a recorded reminder should still go when a worker comes to send it;
-  5. what the reminder says.
+  5. what the reminder says;
+  6. after the order: the items of a transferred proposal's implementation checklist.
 The scan and the sending are in proposals/services/reminders.py; the beat schedule (daily,
 07:00 Europe/London) is a django-celery-beat row made by migration 0008, editable in admin.
 
@@ -22,7 +23,8 @@ waiting for the Home Office is not reminded of its due date; instead, once it ha
 than the review target (REMINDER_REVIEW_TARGET_WORKING_DAYS working days from the London date it
 was submitted), the reviewers are reminded on the next working day (review_1) and every 7 days
 after (review_2, ...). Suspended, withdrawn, rejected, not-pursued and transferred proposals,
-and proposals paused by a legal challenge, get no reminders of any kind.
+and proposals paused by a legal challenge, get no reminders of their stages; a transferred
+proposal's implementation checklist is reminded instead (section 6).
 
 **Catch-up.** On a scan day the policy takes, for each stage, the most recent milestone on or
 before that day, and only that one. A day the scheduler missed is therefore caught up by the
