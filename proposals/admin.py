@@ -172,9 +172,28 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class ReminderDeliveryAdmin(ReadOnlyAdmin):
     """What was sent, to whom and when; the scan and the workers write these."""
 
-    list_display = ["stage", "kind", "due_date", "recipient", "status", "sent_at", "attempts"]
+    list_display = [
+        "stage",
+        "checklist_item",
+        "kind",
+        "due_date",
+        "recipient",
+        "status",
+        "sent_at",
+        "attempts",
+    ]
     list_filter = ["status", "kind"]
-    list_select_related = ["stage__proposal", "recipient"]
+    list_select_related = ["stage__proposal", "checklist_item__proposal", "recipient"]
+
+
+@admin.register(models.ChecklistItem)
+class ChecklistItemAdmin(ReadOnlyAdmin):
+    """Read-only: PCC people record items done and reviewers move dates on the proposal page,
+    audited (services.implementation)."""
+
+    list_display = ["proposal", "kind", "due_on", "done_on", "confirmed_by", "is_illustrative"]
+    list_filter = ["kind"]
+    list_select_related = ["proposal", "confirmed_by"]
 
 
 @admin.register(models.MessageDelivery)

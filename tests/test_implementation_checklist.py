@@ -28,10 +28,14 @@ from proposals.services.drafting import STALE_EDIT
 from proposals.services.implementation import checklist_item_complete, checklist_item_set_due_date
 from proposals.services.reminders import reminders_scan
 
+from . import test_reminders
 from .factories import stage_of, transferred_proposal
+from .test_proposal_access import LOGIN, check, client_as
 from .test_workflow import act, proposal, record_decision, record_order, walk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+#: The daily scan for a day, its sends run at once (test_reminders' fixture).
+scan = test_reminders.scan
 
 PDF = b"%PDF-1.4\n% panel minutes\n%%EOF\n"
 DUE = date(2026, 12, 9)  # a Wednesday: 7 working days after Monday 30 November 2026
@@ -39,6 +43,19 @@ DUE = date(2026, 12, 9)  # a Wednesday: 7 working days after Monday 30 November 
 
 def evidence(name="Panel minutes.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def record_done(item, by, *, done_on=None, name="Panel minutes.pdf", note=""):
+    """Record `item` done through the service, as of the item as saved now."""
+    item = ChecklistItem.objects.get(pk=item.pk)
+    return checklist_item_complete(
+        item=item,
+        done_on=done_on or timezone.localdate(),
+        uploaded_file=evidence(name),
+        note=note,
+        version=item.updated_at.isoformat(),
+        by=by,
+    )
 
 
 @pytest.fixture
@@ -192,38 +209,17 @@ def test_a_record_made_on_a_stale_page_is_refused_and_keeps_what_was_typed(
 
 def test_an_item_done_is_not_recorded_twice(client_for, transferred, essex_staff, essex_signatory):
     item = item_of(transferred, ChecklistItemKind.PANEL)
-    checklist_item_complete(
-        item=item,
-        done_on=timezone.localdate(),
-        uploaded_file=evidence(),
-        note="",
-        version=item.updated_at.isoformat(),
-        by=essex_staff,
-    )
+    record_done(item, essex_staff)
     response = client_for(essex_signatory).get(done_url(transferred, item.kind), follow=True)
     assert "there is nothing left to record" in response.content.decode()
     with pytest.raises(workflow.TransitionRefused):
-        checklist_item_complete(
-            item=item,
-            done_on=timezone.localdate(),
-            uploaded_file=evidence(),
-            note="",
-            version=item_of(transferred, item.kind).updated_at.isoformat(),
-            by=essex_signatory,
-        )
+        record_done(item, essex_signatory)
 
 
 def test_reviewers_cannot_record_an_item_done(transferred, reviewer):
     item = item_of(transferred, ChecklistItemKind.PANEL)
     with pytest.raises(workflow.TransitionRefused, match="Only staff and signatories"):
-        checklist_item_complete(
-            item=item,
-            done_on=timezone.localdate(),
-            uploaded_file=evidence(),
-            note="",
-            version=item.updated_at.isoformat(),
-            by=reviewer,
-        )
+        record_done(item, reviewer)
 
 
 def test_the_database_keeps_a_done_item_confirmed(transferred):
@@ -290,7 +286,6 @@ ROLES = [
     "funding_admin",
     "site_admin",
 ]
-LOGIN = "login"
 MATRIX = {
     "detail": [LOGIN, 200, 200, 404, 404, 200, 200, 200],
     "checklist-done": [LOGIN, 200, 200, 404, 404, 403, 403, 403],
@@ -304,20 +299,6 @@ def path(name, of):
     return reverse(f"proposals:{name}", args=[of.pk, ChecklistItemKind.FIRE_PLAN])
 
 
-def answer(request, client_for, role, method, url, data=None):
-    user = None if role == "anonymous" else request.getfixturevalue(role)
-    client = client_for(user)
-    return client.get(url) if method == "get" else client.post(url, data or {})
-
-
-def check(response, expected):
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
-    else:
-        assert response.status_code == expected
-
-
 @pytest.mark.parametrize(
     ("name", "role", "expected"),
     [
@@ -327,7 +308,7 @@ def check(response, expected):
     ],
 )
 def test_checklist_pages_answer_each_role(request, client_for, transferred, name, role, expected):
-    check(answer(request, client_for, role, "get", path(name, transferred)), expected)
+    check(client_as(request, client_for, role).get(path(name, transferred)), expected)
 
 
 @pytest.mark.parametrize(
@@ -343,7 +324,7 @@ def test_checklist_posts_change_nothing_for_roles_that_may_not(
     request, client_for, transferred, name, role, expected
 ):
     before = list(transferred.checklist_items.values_list("due_on", "done_on"))
-    response = answer(request, client_for, role, "post", path(name, transferred))
+    response = client_as(request, client_for, role).post(path(name, transferred), {})
     # Those who may get the form back with its errors (nothing was filled in).
     check(response, expected)
     assert list(transferred.checklist_items.values_list("due_on", "done_on")) == before
@@ -387,14 +368,7 @@ def test_every_item_and_status_reads_in_words_on_the_proposal_page(
         due_on=today - timedelta(days=10)
     )
     panel = item_of(transferred, ChecklistItemKind.PANEL)
-    checklist_item_complete(
-        item=panel,
-        done_on=today,
-        uploaded_file=evidence(),
-        note="",
-        version=panel.updated_at.isoformat(),
-        by=essex_staff,
-    )
+    record_done(panel, essex_staff)
     page = client_for(request.getfixturevalue(role)).get(detail(transferred)).content.decode()
     for kind in ChecklistItemKind:
         assert kind.label in page
@@ -418,27 +392,16 @@ def test_the_proposal_page_reads_the_checklist_in_the_same_queries_however_much_
     client = client_for(reviewer)
     nothing_done = page_queries(client, transferred)
     for index, item in enumerate(transferred.checklist_items.all()):
-        checklist_item_complete(
-            item=item,
-            done_on=timezone.localdate(),
-            uploaded_file=evidence(f"Evidence {index}.pdf"),
+        record_done(
+            item,
+            essex_staff if index % 2 else essex_signatory,
+            name=f"Evidence {index}.pdf",
             note="Done.",
-            version=item.updated_at.isoformat(),
-            by=essex_staff if index % 2 else essex_signatory,
         )
     assert page_queries(client, transferred) == nothing_done
 
 
 # --- Reminders ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def scan(celery_eager, django_capture_on_commit_callbacks):
-    def run(day):
-        with django_capture_on_commit_callbacks(execute=True):
-            return reminders_scan(today=day)
-
-    return run
 
 
 @pytest.fixture
@@ -484,14 +447,7 @@ def test_an_item_is_reminded_to_the_pcc_once_and_the_home_office_once_overdue(
 
 def test_an_item_recorded_done_is_reminded_no_more(scan, plan_due, essex_staff, mailoutbox):
     scan(date(2026, 11, 30))
-    checklist_item_complete(
-        item=plan_due,
-        done_on=date(2026, 12, 1),
-        uploaded_file=evidence("Fire and rescue plan.pdf"),
-        note="",
-        version=plan_due.updated_at.isoformat(),
-        by=essex_staff,
-    )
+    record_done(plan_due, essex_staff, done_on=date(2026, 12, 1), name="Fire and rescue plan.pdf")
     scan(date(2026, 12, 8))
     scan(date(2026, 12, 16))
     assert sent(essex_staff) == ["before_7"]

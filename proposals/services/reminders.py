@@ -206,14 +206,11 @@ _INSERT_DELIVERIES = """
 """
 
 
-def _insert_deliveries(due: list[Reminder], today: date) -> None:
-    """Insert a pending delivery for each reminder, skipping any already recorded."""
-    about_items = [reminder for reminder in due if reminder.checklist_item_id is not None]
-    due = [reminder for reminder in due if reminder.checklist_item_id is None]
-    # Checklist items are a few per transferred proposal: the ORM's insert is quick enough.
+def _insert_with_the_orm(reminders: list[Reminder], today: date) -> None:
     ReminderDelivery.objects.bulk_create(
         [
             ReminderDelivery(
+                stage_id=reminder.stage_id,
                 checklist_item_id=reminder.checklist_item_id,
                 due_date=reminder.due_date,
                 kind=reminder.kind,
@@ -221,26 +218,20 @@ def _insert_deliveries(due: list[Reminder], today: date) -> None:
                 milestone_on=reminder.milestone_on,
                 scheduled_on=today,
             )
-            for reminder in about_items
+            for reminder in reminders
         ],
         ignore_conflicts=True,
     )
+
+
+def _insert_deliveries(due: list[Reminder], today: date) -> None:
+    """Insert a pending delivery for each reminder, skipping any already recorded."""
     if connection.vendor != "postgresql":
-        ReminderDelivery.objects.bulk_create(
-            [
-                ReminderDelivery(
-                    stage_id=reminder.stage_id,
-                    due_date=reminder.due_date,
-                    kind=reminder.kind,
-                    recipient_id=reminder.recipient_id,
-                    milestone_on=reminder.milestone_on,
-                    scheduled_on=today,
-                )
-                for reminder in due
-            ],
-            ignore_conflicts=True,
-        )
+        _insert_with_the_orm(due, today)
         return
+    # Checklist items are a few per transferred proposal: the ORM's insert is quick enough.
+    _insert_with_the_orm([reminder for reminder in due if reminder.stage_id is None], today)
+    due = [reminder for reminder in due if reminder.stage_id is not None]
     with connection.cursor() as cursor:
         cursor.execute(
             _INSERT_DELIVERIES.format(
