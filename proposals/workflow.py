@@ -24,7 +24,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from .models.choices import ProposalStatus, StageStatus, Step
+from .models.choices import GovernanceModel, ProposalStatus, StageStatus, Step
 
 # --- 1. What a stage must contain -------------------------------------------------------------
 
@@ -559,6 +559,10 @@ CHECKLIST_DAYS_AFTER_TRANSFER = {
     "chief_fire_officer": 182,
 }
 FIRST_PRECEPT_DUE = (3, 1)  # Local Government Finance Act 1992 s.40: issued before 1 March
+#: The models whose order makes the PCC the fire and rescue authority (FRSA 2004 s.4A), and so
+#: a PFCC with a panel, a plan and a precept to put in place. Under representation (PCA 2017
+#: s.7) the PCC only joins the existing authority: there is no checklist.
+CHECKLIST_MODELS = (GovernanceModel.GOVERNANCE, GovernanceModel.SINGLE_EMPLOYER)
 
 CHECKLIST_ONLY_TRANSFERRED = (
     "The implementation checklist is kept only once governance has transferred."

@@ -125,6 +125,17 @@ def test_the_first_precept_falls_due_on_the_next_first_of_march():
     assert due[ChecklistItemKind.FIRE_PRECEPT] == date(2018, 3, 1)
 
 
+def test_a_representation_proposal_has_no_checklist(essex):
+    from proposals.models import GovernanceModel
+    from proposals.services.implementation import checklist_create
+
+    joined = transferred_proposal(essex, transfer_date=date(2017, 10, 1))
+    joined.checklist_items.all().delete()
+    joined.governance_model = GovernanceModel.REPRESENTATION
+    assert checklist_create(proposal=joined) == []
+    assert not joined.checklist_items.exists()
+
+
 def test_a_proposal_still_active_has_no_checklist_to_record(client_for, essex_staff, essex):
     from .factories import ProposalFactory
 

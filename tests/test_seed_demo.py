@@ -197,7 +197,9 @@ def test_essex_implementation_checklist_comes_from_the_public_record_with_source
     others = ChecklistItem.objects.exclude(proposal=essex)
     assert others.exists()
     assert not others.filter(is_illustrative=False).exists()
-    transferred = Proposal.objects.filter(status=ProposalStatus.TRANSFERRED)
+    transferred = Proposal.objects.filter(
+        status=ProposalStatus.TRANSFERRED, governance_model__in=workflow.CHECKLIST_MODELS
+    )
     assert transferred.filter(is_illustrative=True).exists()
     assert set(transferred.values_list("pk", flat=True)) == set(
         ChecklistItem.objects.values_list("proposal_id", flat=True)

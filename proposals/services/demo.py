@@ -247,7 +247,12 @@ def _seed_history(history: History, *, today: date) -> int:
             transfer_date=order.transfer_date,
             source_url=order.source_url,
         )
-    if history.status == ProposalStatus.TRANSFERRED and order and order.transfer_date:
+    if (
+        history.status == ProposalStatus.TRANSFERRED
+        and history.governance_model in workflow.CHECKLIST_MODELS
+        and order
+        and order.transfer_date
+    ):
         ChecklistItem.objects.bulk_create(
             _checklist_items(
                 proposal=proposal,
@@ -369,7 +374,10 @@ class _ContentKit:
                     made[model].append(plan.record(proposal, model))
                     if kind:
                         documents.append(self._document(done[step], kind, self.reviewer))
-            if proposal.status == ProposalStatus.TRANSFERRED:
+            if (
+                proposal.status == ProposalStatus.TRANSFERRED
+                and proposal.governance_model in workflow.CHECKLIST_MODELS
+            ):
                 checklist += _checklist_items(
                     proposal=proposal, transfer_date=plan.transfer_date, today=plan.today
                 )

@@ -28,7 +28,10 @@ def _label(item: ChecklistItem) -> str:
 def checklist_create(*, proposal: Proposal) -> list[ChecklistItem]:
     """Make the proposal's checklist, each item due as workflow.checklist_due_dates has it from
     the order's transfer date, and audit it. Called with the proposal locked, as it transfers;
-    a proposal that has its checklist already keeps it."""
+    a proposal that has its checklist already keeps it, and one under the representation model
+    has none (workflow.CHECKLIST_MODELS)."""
+    if proposal.governance_model not in workflow.CHECKLIST_MODELS:
+        return []
     if proposal.checklist_items.exists():
         return []
     due_dates = workflow.checklist_due_dates(proposal.order.transfer_date)
