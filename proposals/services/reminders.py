@@ -6,7 +6,9 @@ The policy (which stages, which days, whom, what it says) is proposals/reminders
 - the send claims its row, checks the reminder is still wanted, notifies the person in the
   portal and by e-mail (services.notifications), and marks the row sent.
 The scan runs a fixed number of queries whatever the number of stages: the people once, the
-stages through one cursor read in batches, one insert, one read of the unfinished rows.
+stages through one cursor read in batches, one insert, one read of the unfinished rows; and for
+the implementation checklists after the order (reminders.py section 6), one read of the
+outstanding items and, when any is due, one insert.
 """
 
 from dataclasses import dataclass, field
