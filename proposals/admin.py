@@ -197,6 +197,7 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "stage",
         "agreement",
+        "checklist_item",
         "kind",
         "due_date",
         "recipient",
@@ -205,7 +206,17 @@ class ReminderDeliveryAdmin(ReadOnlyAdmin):
         "attempts",
     ]
     list_filter = ["status", "kind"]
-    list_select_related = ["stage__proposal", "agreement", "recipient"]
+    list_select_related = ["stage__proposal", "checklist_item__proposal", "agreement", "recipient"]
+
+
+@admin.register(models.ChecklistItem)
+class ChecklistItemAdmin(ReadOnlyAdmin):
+    """Read-only: PCC people record items done and reviewers move dates on the proposal page,
+    audited (services.implementation)."""
+
+    list_display = ["proposal", "kind", "due_on", "done_on", "confirmed_by", "is_illustrative"]
+    list_filter = ["kind"]
+    list_select_related = ["proposal", "confirmed_by"]
 
 
 @admin.register(models.MessageDelivery)

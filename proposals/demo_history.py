@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .models import (
+    ChecklistItemKind,
     CouncilPosition,
     Decision,
     DecisionGround,
@@ -168,6 +169,18 @@ class Order:
 
 
 @dataclass(frozen=True)
+class Done:
+    """An item of the implementation checklist after the order, as the public record has it.
+    `illustrative` when the record gives the fact but not the date shown."""
+
+    kind: str
+    done_on: date
+    note: str
+    source_url: str
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
 class History:
     pcc: str
     title: str
@@ -183,6 +196,64 @@ class History:
     submitted_on: date | None = None
     assessment: IndependentAssessment | None = None
     later_changes: tuple = ()
+    after_the_order: tuple = ()  # Done items; the rest of a transferred checklist is illustrative
+
+
+#: Essex's implementation checklist from the public record (issue 14). Searched for in the
+#: sources below; where a date was not found, the date shown is marked illustrative.
+ESSEX_AFTER_THE_ORDER = (
+    Done(
+        ChecklistItemKind.TRANSFER_SCHEMES,
+        date(2017, 10, 1),
+        "S.I. 2017/864 transferred Essex Fire Authority's property, rights, liabilities and "
+        "staff to the new fire and rescue authority on 1 October 2017 and abolished the old "
+        "authority (art 17).",
+        "https://www.legislation.gov.uk/uksi/2017/864",
+    ),
+    Done(
+        ChecklistItemKind.PFCC_TITLE,
+        date(2017, 10, 1),
+        "Roger Hirst became the first Police, Fire and Crime Commissioner in England in "
+        "October 2017 (the PFCC's Fire and Rescue Plan, introduction); the order names the "
+        "Police, Fire and Crime Commissioner for Essex Fire and Rescue Authority.",
+        "https://www.essex.pfcc.police.uk/what-we-are-doing/fire-rescue-strategy/",
+    ),
+    Done(
+        ChecklistItemKind.PANEL,
+        date(2017, 10, 1),
+        "Essex County Council: the Essex Police and Crime Panel 'became known as the Essex "
+        "Police, Fire and Crime Panel in 2017'. The exact date was not found: the date shown "
+        "is the transfer date, when FRSA 2004 Sch A2 applied (illustrative).",
+        "https://www.essex.gov.uk/get-involved/police-fire-and-crime-panel",
+        illustrative=True,
+    ),
+    Done(
+        ChecklistItemKind.CHIEF_FIRE_OFFICER,
+        date(2018, 1, 22),
+        "Jo Turton confirmed as Chief Fire Officer/Chief Executive of Essex County Fire and "
+        "Rescue Service by the Police, Fire and Crime Panel on 22 January 2018; she started "
+        "in April 2018.",
+        "https://www.essex.pfcc.police.uk/news/new-chief-fire-officer-chief-executive-for-essex-"
+        "county-fire-and-rescue-service-confirmed/",
+    ),
+    Done(
+        ChecklistItemKind.FIRE_PLAN,
+        date(2019, 3, 1),
+        "The Fire and Rescue Plan 2019 to 2024, launched on 1 March 2019: the first fire and "
+        "rescue plan produced by a Police, Fire and Crime Commissioner.",
+        "https://www.essexalliance.co.uk/essex-launches-first-ever-fire-and-rescue-plan",
+    ),
+    Done(
+        ChecklistItemKind.FIRE_PRECEPT,
+        date(2018, 2, 28),
+        "The 2018/19 fire precept was £70.38 for a Band D property (the PFCC's 2019/20 precept "
+        "page: 'a rise from £70.38 to £72.45'). The day it was set was not found: the date "
+        "shown is illustrative, the last day a precept may be issued for the year (Local "
+        "Government Finance Act 1992 s.40).",
+        "https://www.essex.pfcc.police.uk/finance/policing-precept/",
+        illustrative=True,
+    ),
+)
 
 
 HISTORY = (
@@ -222,6 +293,7 @@ HISTORY = (
         ),
         summary="The first Police, Fire and Crime Commissioner in England, from 1 October 2017. "
         "The exact submission date was not found.",
+        after_the_order=ESSEX_AFTER_THE_ORDER,
     ),
     History(
         pcc="staffordshire",

@@ -66,6 +66,9 @@ EVENT_TITLES = {
     "representation.changed": "Representation changed",
     "representation.responded": "The PCC responded to a representation",
     "proposal.assessors": "Independent assessors changed",
+    "checklist.created": "Implementation checklist opened",
+    "checklist_item.done": "After the order: {item} recorded as done",
+    "checklist_item.due_date": "After the order: {item} due date changed",
 }
 
 #: What each recorded value is called; others read as their name in words ("si_number" aside).
@@ -103,11 +106,15 @@ FIELD_LABELS = {
     **{reasons_field(limb): f"Reasons on {limb.label.lower()}" for limb in Limb},
     "governance_model": "Governance model",
     "route": "Stages, in order",
+    "due_dates": "Due dates",
+    "due_on": "Due date",
+    "done_on": "Done on",
+    "evidence": "Evidence document",
 }
 #: Values kept for the record but of no use to most readers: shown only in a details element.
 TECHNICAL_FIELDS = {"sha256"}
 #: Values that name what an event is about, already said by its title.
-HIDDEN_FIELDS = {"stage", "section", "covers"}  # covers: in words as revision and documents
+HIDDEN_FIELDS = {"stage", "section", "covers", "item"}  # covers: in words as revision and documents
 #: Fields whose recorded values are the codes of a set of choices.
 CHOICE_FIELDS = {
     "kind": DocumentKind,
@@ -137,7 +144,9 @@ def event_title(event) -> str:
         return event.after.get(key) or event.before.get(key) or default
 
     return EVENT_TITLES.get(event.action, event.action).format(
-        stage=named("stage", "Stage"), section=named("section", "section")
+        stage=named("stage", "Stage"),
+        section=named("section", "section"),
+        item=named("item", "an item"),
     )
 
 

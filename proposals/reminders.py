@@ -6,7 +6,8 @@ Read top to bottom:
   3. who is reminded;
   4. whether a recorded reminder should still go when a worker comes to send it;
   5. what the reminder says;
-  6. collaboration agreements' review dates, reminded of with the same milestones (issue 14).
+  6. after the order: the items of a transferred proposal's implementation checklist;
+  7. collaboration agreements' review dates, reminded of with the same milestones (issue 14).
 The scan and the sending are in proposals/services/reminders.py; the beat schedule (daily,
 07:00 Europe/London) is a django-celery-beat row made by migration 0008, editable in admin.
 
@@ -23,7 +24,8 @@ waiting for the Home Office is not reminded of its due date; instead, once it ha
 than the review target (REMINDER_REVIEW_TARGET_WORKING_DAYS working days from the London date it
 was submitted), the reviewers are reminded on the next working day (review_1) and every 7 days
 after (review_2, ...). Suspended, withdrawn, rejected, not-pursued and transferred proposals,
-and proposals paused by a legal challenge, get no reminders of any kind.
+and proposals paused by a legal challenge, get no reminders of their stages; a transferred
+proposal's implementation checklist is reminded instead (section 6).
 
 **Catch-up.** On a scan day the policy takes, for each stage, the most recent milestone on or
 before that day, and only that one. A day the scheduler missed is therefore caught up by the
@@ -260,6 +262,12 @@ def audiences(*, step: int, kind: str) -> tuple[str, ...]:
     """Which groups a reminder of `kind` about a stage of `step` goes to."""
     if is_review(kind) or not Step(step).is_pcc_step:
         return (REVIEWERS,)
+    return pcc_work_audiences(kind)
+
+
+def pcc_work_audiences(kind: str) -> tuple[str, ...]:
+    """Work the PCC does (its stages, its checklist after the order): its people are reminded,
+    and the Home Office too once it is overdue."""
     if is_early(kind):
         return (PCC_PEOPLE,)
     return (PCC_PEOPLE, REVIEWERS)
@@ -279,16 +287,22 @@ def wants(*, early_reminders: bool, kind: str) -> bool:
 
 def is_recipient(*, user, stage, kind: str) -> bool:
     """Whether `user` is, today, among the people a reminder of `kind` on `stage` goes to."""
+    return _is_recipient(
+        user=user, proposal=stage.proposal, kind=kind, groups=audiences(step=stage.step, kind=kind)
+    )
+
+
+def _is_recipient(*, user, proposal, kind: str, groups: tuple[str, ...]) -> bool:
     if not user.is_active or not wants(early_reminders=user.early_reminders, kind=kind):
         return False
     audience = audience_of(user.role)
-    if audience not in audiences(step=stage.step, kind=kind):
+    if audience not in groups:
         return False
     if audience == REVIEWERS:
         reviewer_ids = User.objects.reviewers().values_list("pk", flat=True)
-        officer_id = stage.proposal.case_officer_id
+        officer_id = proposal.case_officer_id
         return user.pk in home_office_ids(reviewer_ids=reviewer_ids, case_officer_id=officer_id)
-    return user.pcc_id == stage.proposal.pcc_id
+    return user.pcc_id == proposal.pcc_id
 
 
 # --- 4. Should a recorded reminder still go? ----------------------------------------------------
@@ -302,6 +316,8 @@ CANCELLED_SUPERSEDED = "A later reminder about the same deadline has been record
 def cancel_reason(*, delivery, superseded: bool) -> str | None:
     """Why a recorded reminder should no longer go (None when it should). Checked by the send,
     which may run days after the scan: the stage, proposal and person are read fresh."""
+    if delivery.checklist_item_id is not None:
+        return checklist_cancel_reason(delivery=delivery, superseded=superseded)
     stage, proposal = delivery.stage, delivery.stage.proposal
     if proposal.status != REMINDED_PROPOSAL_STATUS or proposal.under_legal_challenge:
         return CANCELLED_PROPOSAL_PAUSED
@@ -360,8 +376,49 @@ class Wording:
     summary: str
 
 
+@dataclass(frozen=True)
+class DueDateWords:
+    """The (subject, summary) templates of due-date reminders about one kind of subject."""
+
+    due_in: tuple[str, str]
+    before_next_working_day: tuple[str, str]
+    due_today: tuple[str, str]
+    overdue: tuple[str, str]
+
+
+STAGE_WORDS = DueDateWords(
+    due_in=(SUBJECT_DUE_IN, SUMMARY_DUE_IN),
+    before_next_working_day=(
+        SUBJECT_DUE_BEFORE_NEXT_WORKING_DAY,
+        SUMMARY_DUE_BEFORE_NEXT_WORKING_DAY,
+    ),
+    due_today=(SUBJECT_DUE_TODAY, SUMMARY_DUE_TODAY),
+    overdue=(SUBJECT_OVERDUE, SUMMARY_OVERDUE),
+)
+
+
+def _due_date_wording(words: DueDateWords, names: dict, *, today: date, due: date) -> Wording:
+    """A due-date reminder's words as of `today`: how long is left, or how late it is."""
+
+    def worded(pair, **numbers):
+        subject, summary = pair
+        return Wording(subject.format(**names, **numbers), summary.format(**names, **numbers))
+
+    if today < due:
+        days = working_days_between(today, due)
+        if days == 0:  # due on a weekend or bank holiday that comes before the next working day
+            return worded(words.before_next_working_day)
+        return worded(words.due_in, days=days, plural="" if days == 1 else "s")
+    if today == due:
+        return worded(words.due_today)
+    days = (today - due).days
+    return worded(words.overdue, days=days, plural="" if days == 1 else "s")
+
+
 def wording(*, delivery) -> Wording:
     """What a reminder says, worked out from the day its scan ran (`scheduled_on`)."""
+    if delivery.checklist_item_id is not None:
+        return checklist_wording(delivery=delivery)
     stage, proposal = delivery.stage, delivery.stage.proposal
     today, due = delivery.scheduled_on, delivery.due_date
     names = {
@@ -382,28 +439,82 @@ def wording(*, delivery) -> Wording:
                 target=settings.REMINDER_REVIEW_TARGET_WORKING_DAYS,
             ),
         )
-    if today < due:
-        days = working_days_between(today, due)
-        if days == 0:  # due on a weekend or bank holiday that comes before the next working day
-            return Wording(
-                SUBJECT_DUE_BEFORE_NEXT_WORKING_DAY.format(**names),
-                SUMMARY_DUE_BEFORE_NEXT_WORKING_DAY.format(**names),
-            )
-        plural = "" if days == 1 else "s"
-        return Wording(
-            SUBJECT_DUE_IN.format(**names, days=days, plural=plural),
-            SUMMARY_DUE_IN.format(**names, days=days, plural=plural),
-        )
-    if today == due:
-        return Wording(SUBJECT_DUE_TODAY.format(**names), SUMMARY_DUE_TODAY.format(**names))
-    days = (today - due).days
-    return Wording(
-        SUBJECT_OVERDUE.format(**names),
-        SUMMARY_OVERDUE.format(**names, days=days, plural="" if days == 1 else "s"),
+    return _due_date_wording(STAGE_WORDS, names, today=today, due=due)
+
+
+# --- 6. After the order: the implementation checklist -------------------------------------------
+# An item of a transferred proposal's checklist (models/implementation.py) that is not done is
+# reminded of its due date on the same milestones as a stage (due_date_milestone), as work of
+# the PCC's: its people before and on the day, the Home Office as well once it is overdue
+# (pcc_work_audiences). Not while the proposal is under legal challenge. Each reminder is a
+# ReminderDelivery about the item, unique on (item, due date, kind, recipient), so moving the
+# due date starts a fresh series and recording the item done ends it.
+
+#: Only transferred proposals have a checklist to remind of.
+CHECKLIST_PROPOSAL_STATUS = ProposalStatus.TRANSFERRED
+
+CANCELLED_CHECKLIST_PROPOSAL = (
+    "The proposal is no longer transferred or is paused by a legal challenge."
+)
+CANCELLED_ITEM_DONE_OR_MOVED = "The checklist item is done or its due date has changed."
+
+
+def checklist_cancel_reason(*, delivery, superseded: bool) -> str | None:
+    """As cancel_reason, for a reminder about a checklist item (read fresh)."""
+    item = delivery.checklist_item
+    proposal = item.proposal
+    if proposal.status != CHECKLIST_PROPOSAL_STATUS or proposal.under_legal_challenge:
+        return CANCELLED_CHECKLIST_PROPOSAL
+    if item.is_done or item.due_on != delivery.due_date:
+        return CANCELLED_ITEM_DONE_OR_MOVED
+    groups = pcc_work_audiences(delivery.kind)
+    if not _is_recipient(
+        user=delivery.recipient, proposal=proposal, kind=delivery.kind, groups=groups
+    ):
+        return CANCELLED_NOT_RECIPIENT
+    if superseded:
+        return CANCELLED_SUPERSEDED
+    return None
+
+
+CHECKLIST_WORDS = DueDateWords(
+    due_in=(
+        "Due in {days} working day{plural}: {item}, after the order on {proposal}",
+        "After the order on {proposal} ({pcc}), “{item}” is due on {due}, in {days} working "
+        "day{plural}.",
+    ),
+    before_next_working_day=(
+        "Due before the next working day: {item}, after the order on {proposal}",
+        "After the order on {proposal} ({pcc}), “{item}” is due on {due}, before the next "
+        "working day.",
+    ),
+    due_today=(
+        "Due today: {item}, after the order on {proposal}",
+        "After the order on {proposal} ({pcc}), “{item}” is due today, {due}.",
+    ),
+    overdue=(
+        "Overdue: {item}, after the order on {proposal}",
+        "After the order on {proposal} ({pcc}), “{item}” was due on {due} and is {days} "
+        "day{plural} overdue.",
+    ),
+)
+
+
+def checklist_wording(*, delivery) -> Wording:
+    """What a reminder about a checklist item says, from the day its scan ran."""
+    item = delivery.checklist_item
+    names = {
+        "item": item.get_kind_display(),
+        "proposal": item.proposal.title,
+        "pcc": item.proposal.pcc.name,
+        "due": formats.date_format(delivery.due_date),
+    }
+    return _due_date_wording(
+        CHECKLIST_WORDS, names, today=delivery.scheduled_on, due=delivery.due_date
     )
 
 
-# --- 6. Collaboration agreements' review dates (issue 14) ---------------------------------------
+# --- 7. Collaboration agreements' review dates (issue 14) ---------------------------------------
 # An agreement in force with a review date is reminded of like a stage's due date: 14, 7 and
 # 1 working days before, on the day, then every 7 days while the review is overdue (the same
 # milestones: due_date_milestone). Who: the area's PCC staff and signatories, who record the

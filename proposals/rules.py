@@ -113,3 +113,6 @@ rules.add_perm("proposals.record_assessment", is_reviewer | is_assessor_for_prop
 rules.add_perm("proposals.view_collaboration", is_home_office | is_pcc_member)
 rules.add_perm("proposals.record_collaboration", is_pcc_member)
 rules.add_perm("proposals.edit_collaboration", is_member_of_pcc)
+# After the order: PCC people record the implementation checklist; reviewers move its dates.
+rules.add_perm("proposals.record_implementation", is_member_for_proposal)
+rules.add_perm("proposals.set_implementation_due_date", is_reviewer)

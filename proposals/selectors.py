@@ -100,6 +100,13 @@ def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
     return comments
 
 
+def proposal_checklist(*, proposal: Proposal) -> QuerySet:
+    """The implementation checklist after the order, soonest due first, in one query."""
+    return proposal.checklist_items.select_related("evidence", "confirmed_by").order_by(
+        "due_on", "pk"
+    )
+
+
 def stage_documents(*, stage: Stage) -> QuerySet:
     """The stage's own documents; a representation's are shown with the representation."""
     return (

@@ -5,6 +5,7 @@ from .views import (
     collaboration,
     documents,
     funding,
+    implementation,
     pages,
     proposal,
     representations,
@@ -15,6 +16,7 @@ app_name = "proposals"
 
 PROPOSAL = "proposals/<int:pk>/"
 STAGE = PROPOSAL + "stages/<slug:step>/"
+CHECKLIST_ITEM = PROPOSAL + "after-the-order/<slug:kind>/"
 
 urlpatterns = [
     path("overview/", pages.OverviewView.as_view(), name="overview"),
@@ -112,6 +114,16 @@ urlpatterns = [
         name="decision-record-pdf",
     ),
     path(PROPOSAL + "revisions/compare/", business_case.CompareView.as_view(), name="compare"),
+    path(
+        CHECKLIST_ITEM + "done/",
+        implementation.ChecklistItemDoneView.as_view(),
+        name="checklist-done",
+    ),
+    path(
+        CHECKLIST_ITEM + "due-date/",
+        implementation.ChecklistItemDueDateView.as_view(),
+        name="checklist-due-date",
+    ),
     path(STAGE, stage.StageDetailView.as_view(), name="stage"),
     path(STAGE + "return/", stage.StageReturnView.as_view(), name="stage-return"),
     path(STAGE + "sign-off/", stage.SignOffView.as_view(), name="sign-off"),

@@ -23,10 +23,11 @@ the Home Secretary always receives the pack of exactly what was submitted, froze
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import rules
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .models.choices import (
@@ -819,3 +820,62 @@ def available_actions(obj, user, names) -> list[str]:
         ):
             available.append(name)
     return available
+
+
+# --- 7. After the order: the implementation checklist -------------------------------------------
+
+#: Days after the transfer date each item is due by default; the Home Office moves them per
+#: proposal. The title and the panel come with the order itself (FRSA 2004 Sch A2), the schemes
+#: within a month; a chief fire officer within six months and the first fire and rescue plan
+#: within a year are the portal's planning defaults, not statutory deadlines. The first precept
+#: is due by the next 1 March (FIRST_PRECEPT_DUE), when precepts for the coming year are issued.
+CHECKLIST_DAYS_AFTER_TRANSFER = {
+    "transfer_schemes": 30,
+    "pfcc_title": 0,
+    "panel": 0,
+    "fire_plan": 365,
+    "chief_fire_officer": 182,
+}
+FIRST_PRECEPT_DUE = (3, 1)  # Local Government Finance Act 1992 s.40: issued before 1 March
+#: The models whose order makes the PCC the fire and rescue authority (FRSA 2004 s.4A), and so
+#: a PFCC with a panel, a plan and a precept to put in place. Under representation (PCA 2017
+#: s.7) the PCC only joins the existing authority: there is no checklist.
+CHECKLIST_MODELS = (GovernanceModel.GOVERNANCE, GovernanceModel.SINGLE_EMPLOYER)
+
+CHECKLIST_ONLY_TRANSFERRED = (
+    "The implementation checklist is kept only once governance has transferred."
+)
+CHECKLIST_ALREADY_DONE = "This was recorded as done on {date}: there is nothing left to record."
+CHECKLIST_DONE_IN_FUTURE = "The date it was done must be today or in the past"
+CHECKLIST_DONE_BEFORE_ORDER = (
+    "The date it was done must be on or after the day the order was made, {date}"
+)
+CHECKLIST_EVIDENCE_REQUIRED = "Select the document that shows it was done"
+
+
+def checklist_due_dates(transfer_date) -> dict:
+    """When each checklist item is due by default, counted from the order's transfer date."""
+    from .models import ChecklistItemKind
+
+    month, day = FIRST_PRECEPT_DUE
+    precept_due = date(transfer_date.year, month, day)
+    if precept_due <= transfer_date:
+        precept_due = date(transfer_date.year + 1, month, day)
+    due = {
+        kind: transfer_date + timedelta(days=days)
+        for kind, days in CHECKLIST_DAYS_AFTER_TRANSFER.items()
+    }
+    due[ChecklistItemKind.FIRE_PRECEPT] = precept_due
+    return {ChecklistItemKind(kind): due[kind] for kind in ChecklistItemKind}
+
+
+def checklist_item_blockers(item, user) -> list[str]:
+    """Why `user` may not record `item` as done now (empty when they may): PCC people of the
+    proposal's PCC, on a transferred proposal, for an item not yet done."""
+    if not rules.has_perm("proposals.record_implementation", user, item.proposal):
+        return [ONLY_PCC_PEOPLE]
+    if item.proposal.status != ProposalStatus.TRANSFERRED:
+        return [CHECKLIST_ONLY_TRANSFERRED]
+    if item.is_done:
+        return [CHECKLIST_ALREADY_DONE.format(date=formats.date_format(item.done_on))]
+    return []

@@ -209,3 +209,26 @@ class AgreementFactory(DjangoModelFactory):
     def parties(agreement, create, extracted, **kwargs):
         if create:
             agreement.fire_authorities.set(agreement.pcc.fire_authorities.all()[:1])
+
+
+def transferred_proposal(pcc, *, transfer_date, title="Transferred proposal"):
+    """A proposal whose order has transferred governance on `transfer_date`, with its
+    implementation checklist as the transfer makes it (the route there is tested in
+    test_workflow and test_implementation_checklist)."""
+    from proposals.models import ProposalStatus, StageStatus, StatutoryOrder
+    from proposals.services.implementation import checklist_create
+
+    proposal = ProposalFactory(pcc=pcc, title=title)
+    Stage.objects.filter(proposal=proposal).update(status=StageStatus.APPROVED)
+    StatutoryOrder.objects.create(
+        proposal=proposal,
+        si_number="2017/864",
+        made_on=transfer_date,
+        laid_on=transfer_date,
+        in_force_on=transfer_date,
+        transfer_date=transfer_date,
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.TRANSFERRED)
+    proposal.refresh_from_db()
+    checklist_create(proposal=proposal)
+    return proposal

@@ -16,6 +16,7 @@ from proposals import workflow
 from proposals.models import (
     AgreementStatus,
     Assessment,
+    ChecklistItemStatus,
     CollaborationDuty,
     Confidence,
     Consideration,
@@ -56,6 +57,8 @@ TAGS = {
     Representation.Position: ("position_tag", "position"),
     AgreementStatus: ("agreement_tag", "status"),
     Consideration.Decision: ("consideration_tag", "decision"),
+    # Every item and status on the proposal page: test_implementation_checklist.
+    ChecklistItemStatus: ("checklist_status_tag", "status"),
 }
 
 

@@ -237,3 +237,38 @@ def test_on_the_embedded_default_a_stage_due_in_7_working_days_is_reminded_once(
     ]
     shown = manage("shell", "--verbosity=0", "-c", COUNT_NOTIFICATIONS, env=env)
     assert shown.stdout.strip() == "1", shown.stderr
+
+
+@committed
+def test_a_worker_delivers_each_checklist_reminder_once_and_a_rerun_sends_nothing(
+    essex, essex_staff, essex_signatory, reviewer, smtp_server, start_worker, scan
+):
+    from proposals.models import ChecklistItem, ChecklistItemKind
+
+    from .factories import transferred_proposal
+
+    proposal = transferred_proposal(essex, transfer_date=date(2026, 10, 1), title="Essex PFCC")
+    # Only the fire and rescue plan is outstanding, due 7 working days after the scan day.
+    ChecklistItem.objects.filter(proposal=proposal).exclude(
+        kind=ChecklistItemKind.FIRE_PLAN
+    ).update(done_on=date(2026, 10, 1), confirmed_at=F("created_at"))
+    ChecklistItem.objects.filter(proposal=proposal, kind=ChecklistItemKind.FIRE_PLAN).update(
+        due_on=DUE
+    )
+    _, catcher = smtp_server
+    _, log = start_worker()
+    start_worker.ready(log)
+    scan()
+    messages = settle(catcher, 2)
+    assert NOTHING_TO_SEND in scan()
+    time.sleep(1.5)
+    assert catcher.received() == messages
+    assert sorted(str(message["To"]) for message in messages) == sorted(
+        [essex_staff.email, essex_signatory.email]
+    )
+    assert str(messages[0]["Subject"]) == (
+        "Due in 7 working days: First fire and rescue plan published, after the order on Essex PFCC"
+    )
+    deliveries = ReminderDelivery.objects.filter(checklist_item__proposal=proposal)
+    assert set(deliveries.values_list("status", flat=True)) == {"sent"}
+    assert Notification.objects.filter(user=reviewer).count() == 0

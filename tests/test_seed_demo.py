@@ -318,3 +318,30 @@ def test_the_demo_register_reminds_hertfordshire_of_its_review_a_week_ahead(seed
         if reminder.agreement_id is not None
     }
     assert {"staff-hertfordshire", "signatory-hertfordshire"} <= reviewed
+
+
+def test_essex_implementation_checklist_comes_from_the_public_record_with_sources(seed):
+    from proposals.models import ChecklistItem, ChecklistItemKind
+
+    seed("--proposals", "40")
+    essex = Proposal.objects.get(pcc__slug="essex", is_illustrative=False)
+    items = {item.kind: item for item in essex.checklist_items.all()}
+    assert set(items) == set(ChecklistItemKind.values)
+    assert all(item.is_done and item.source_url for item in items.values())
+    assert items[ChecklistItemKind.CHIEF_FIRE_OFFICER].done_on == date(2018, 1, 22)
+    assert items[ChecklistItemKind.FIRE_PLAN].done_on == date(2019, 3, 1)
+    assert items[ChecklistItemKind.TRANSFER_SCHEMES].source_url.endswith("/uksi/2017/864")
+    # Where the record gives no date, the date shown says it is illustrative.
+    for item in items.values():
+        assert item.is_illustrative == ("illustrative" in item.note)
+    # Every other transferred proposal's checklist is illustrative, and says so.
+    others = ChecklistItem.objects.exclude(proposal=essex)
+    assert others.exists()
+    assert not others.filter(is_illustrative=False).exists()
+    transferred = Proposal.objects.filter(
+        status=ProposalStatus.TRANSFERRED, governance_model__in=workflow.CHECKLIST_MODELS
+    )
+    assert transferred.filter(is_illustrative=True).exists()
+    assert set(transferred.values_list("pk", flat=True)) == set(
+        ChecklistItem.objects.values_list("proposal_id", flat=True)
+    )

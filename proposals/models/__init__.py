@@ -36,6 +36,7 @@ from .governance_change import (
     FireGovernance,
     GovernanceChange,
 )
+from .implementation import ChecklistItem, ChecklistItemKind, ChecklistItemStatus
 from .limbs import LIMB_FIELDS, LimbConclusion, LimbConclusions, finding_field, reasons_field
 from .money import Allocation, Fund, Payment
 from .notifications import (
@@ -89,6 +90,9 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "BusinessCaseRevision",
+    "ChecklistItem",
+    "ChecklistItemKind",
+    "ChecklistItemStatus",
     "CollaborationAgreement",
     "CollaborationDuty",
     "CollaborationSubject",

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from .base import TimeStampedModel
 from .choices import EmailTiming, MessageEvent
+from .implementation import ChecklistItem
 from .proposal import Proposal, Stage
 from .records import AuditEvent
 
@@ -54,19 +55,22 @@ class Delivery(TimeStampedModel):
 class ReminderDelivery(Delivery):
     """One reminder to one person about one deadline: the unit that is sent exactly once.
 
-    Unique on (stage, due date, kind, recipient): a rerun, a second beat or a retry finds the
-    row already there. A reminder is about exactly one subject: a stage's deadline, or a
-    collaboration agreement's review date (unique on agreement, due date, kind, recipient).
+    About exactly one subject: a stage's deadline, an item of the implementation checklist after
+    the order, or a collaboration agreement's review date. Unique on (subject, due date, kind,
+    recipient): a rerun, a second beat or a retry finds the row already there.
     """
 
     stage = models.ForeignKey(
-        Stage,
+        Stage, on_delete=models.CASCADE, null=True, blank=True, related_name="reminder_deliveries"
+    )
+    checklist_item = models.ForeignKey(
+        ChecklistItem,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="reminder_deliveries",
     )
-    # Issue 14: a collaboration agreement's review date is reminded of too (reminders.py s.6).
+    # Issue 14: a collaboration agreement's review date is reminded of too (reminders.py s.7).
     agreement = models.ForeignKey(
         "CollaborationAgreement",
         on_delete=models.CASCADE,
@@ -75,7 +79,8 @@ class ReminderDelivery(Delivery):
         related_name="reminder_deliveries",
     )
     due_date = models.DateField(
-        help_text="The deadline reminded of: the stage's due date, or the review target date."
+        help_text="The deadline reminded of: the stage's or checklist item's due date, or the "
+        "review target date."
     )
     kind = models.CharField(max_length=20, help_text="e.g. before_7, due, overdue_2, review_1")
     recipient = models.ForeignKey(
@@ -93,13 +98,20 @@ class ReminderDelivery(Delivery):
                 name="one_reminder_per_deadline_kind_recipient",
             ),
             models.UniqueConstraint(
+                fields=["checklist_item", "due_date", "kind", "recipient"],
+                name="one_checklist_reminder_per_deadline_kind_recipient",
+            ),
+            models.UniqueConstraint(
                 fields=["agreement", "due_date", "kind", "recipient"],
                 name="one_review_reminder_per_agreement_date_kind_recipient",
             ),
             models.CheckConstraint(
-                name="reminder_is_about_a_stage_or_an_agreement",
-                condition=Q(stage__isnull=False, agreement__isnull=True)
-                | Q(stage__isnull=True, agreement__isnull=False),
+                name="reminder_about_one_subject",
+                condition=Q(
+                    stage__isnull=False, checklist_item__isnull=True, agreement__isnull=True
+                )
+                | Q(stage__isnull=True, checklist_item__isnull=False, agreement__isnull=True)
+                | Q(stage__isnull=True, checklist_item__isnull=True, agreement__isnull=False),
             ),
             models.CheckConstraint(
                 name="reminder_sending_is_claimed",

@@ -27,6 +27,7 @@ from ..models import (
     Assessment,
     AuditEvent,
     BusinessCaseRevision,
+    ChecklistItem,
     CollaborationAgreement,
     CollaborationDuty,
     Consultation,
@@ -73,6 +74,7 @@ HISTORY_SOURCE = (
 )
 BATCH_SIZE = 2000
 RETURNED = "Illustrative: more evidence needed on the financial case."
+ILLUSTRATIVE_CHECKLIST_NOTE = "Illustrative: not taken from the public record."
 ILLUSTRATIVE_TEXT = "Illustrative: {section} for this made-up proposal."
 ILLUSTRATIVE_DOCUMENT = b"%PDF-1.4\n% Illustrative document for the demo\n%%EOF\n"
 ILLUSTRATIVE_DOCUMENT_NAME = "demo/illustrative-document.pdf"
@@ -118,7 +120,7 @@ def demo_seed(*, password: str, extra_proposals: int = 0, today: date | None = N
     today = today or timezone.localdate()
     users_created = _seed_users(password)
     _seed_allocations()
-    history_created = sum(_seed_history(history) for history in HISTORY)
+    history_created = sum(_seed_history(history, today=today) for history in HISTORY)
     synthetic_created = _seed_synthetic(wanted=extra_proposals, today=today)
     users_created += _seed_invited_users(password)
     synthetic_created += _seed_open_consultation(today=today)
@@ -306,7 +308,31 @@ def _at_noon(day: date | None) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, time(12))) if day else None
 
 
-def _seed_history(history: History) -> int:
+def _checklist_items(*, proposal, transfer_date: date, record=(), today: date) -> list:
+    """A transferred proposal's implementation checklist for the demo, due as the workflow
+    defaults it: the items in `record` (demo_history.Done) as the public record has them, the
+    rest illustrative, done on their due date once it has passed and outstanding until then."""
+    recorded = {done.kind: done for done in record}
+    items = []
+    for kind, due_on in workflow.checklist_due_dates(transfer_date).items():
+        done = recorded.get(kind)
+        done_on = done.done_on if done else (due_on if due_on < today else None)
+        items.append(
+            ChecklistItem(
+                proposal=proposal,
+                kind=kind,
+                due_on=due_on,
+                done_on=done_on,
+                confirmed_at=_at_noon(done_on),
+                note=done.note if done else ILLUSTRATIVE_CHECKLIST_NOTE,
+                source_url=done.source_url if done else "",
+                is_illustrative=done.illustrative if done else True,
+            )
+        )
+    return items
+
+
+def _seed_history(history: History, *, today: date) -> int:
     pcc = Pcc.objects.get(slug=history.pcc)
     proposal, created = Proposal.objects.get_or_create(
         pcc=pcc,
@@ -393,6 +419,20 @@ def _seed_history(history: History) -> int:
             source_url=change.source_url,
             by=None,
             reason=HISTORY_SOURCE,
+        )
+    if (
+        history.status == ProposalStatus.TRANSFERRED
+        and history.governance_model in workflow.CHECKLIST_MODELS
+        and order
+        and order.transfer_date
+    ):
+        ChecklistItem.objects.bulk_create(
+            _checklist_items(
+                proposal=proposal,
+                transfer_date=order.transfer_date,
+                record=history.after_the_order,
+                today=today,
+            )
         )
     audit_event_build(
         actor=None,
@@ -543,7 +583,7 @@ class _ContentKit:
         for stage in stages:
             by_proposal.setdefault(stage.proposal_id, {})[stage.step] = stage
         made = {model: [] for model in (Consultation, Assessment, Decision, StatutoryOrder)}
-        revisions, positions, documents, notifications = [], [], [], []
+        revisions, positions, documents, notifications, checklist = [], [], [], [], []
         for plan, proposal in zip(plans, proposals, strict=True):
             staff = self.staff.get(proposal.pcc_id)
             done = {
@@ -582,6 +622,13 @@ class _ContentKit:
             ):
                 if step in done:
                     documents.append(_illustrative_document(done[step], kind, uploader))
+            if (
+                proposal.status == ProposalStatus.TRANSFERRED
+                and proposal.governance_model in workflow.CHECKLIST_MODELS
+            ):
+                checklist += _checklist_items(
+                    proposal=proposal, transfer_date=plan.transfer_date, today=plan.today
+                )
             waiting = by_proposal[proposal.pk].get(plan.open_step)
             if self.reviewer and waiting is not None and waiting.status == StageStatus.SUBMITTED:
                 notifications.append(self._submitted_notification(proposal, waiting, staff))
@@ -600,6 +647,7 @@ class _ContentKit:
         CouncilPosition.objects.bulk_create(positions)
         Document.objects.bulk_create(documents)
         Notification.objects.bulk_create(notifications)
+        ChecklistItem.objects.bulk_create(checklist)
 
     def _submitted_notification(self, proposal, stage, staff) -> Notification:
         message = messaging.MESSAGES[MessageEvent.STAGE_SUBMITTED]
@@ -783,8 +831,12 @@ class _SyntheticPlan:
             made_on=made,
             laid_on=made + timedelta(days=2),
             in_force_on=made + timedelta(days=23),
-            transfer_date=made + timedelta(days=24),
+            transfer_date=self.transfer_date,
         )
+
+    @property
+    def transfer_date(self) -> date:
+        return self._date(Step.ORDER, 5) + timedelta(days=24)
 
     def _stage_fields(self, step: Step) -> dict:
         place = self.route.index(step)

@@ -103,6 +103,15 @@ def _store(
     return document
 
 
+def document_store(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
+    """Check, store and audit `uploaded_file` as a `kind` document of `stage`, for services
+    that have already decided `by` may add it (e.g. evidence for the implementation checklist,
+    kept with the order stage after the stage closed). ValidationError as document_upload."""
+    return _store(
+        stage=stage, kind=kind, uploaded_file=uploaded_file, by=by, action="document.uploaded"
+    )
+
+
 @transaction.atomic
 def document_upload(*, stage: Stage, kind: str, uploaded_file, by) -> Document:
     """Store `uploaded_file` as a `kind` document of `stage` and audit it.

@@ -31,6 +31,11 @@ def stage_link(stage: Stage) -> str:
     return reverse("proposals:stage", kwargs={"pk": stage.proposal_id, "step": stage.step_slug})
 
 
+def checklist_link(proposal) -> str:
+    """The implementation checklist on the proposal's page, as a path within the portal."""
+    return reverse("proposals:detail", kwargs={"pk": proposal.pk}) + "#after-the-order"
+
+
 def absolute_url(path: str) -> str:
     """A portal path as a full address for e-mails, which are read outside the portal."""
     return settings.SITE_URL.rstrip("/") + path
@@ -67,9 +72,11 @@ def notification_send(
     email_template: str,
     email_context: dict | None = None,
     stage: Stage | None = None,
+    proposal=None,
     delivery: ReminderDelivery | None = None,
 ) -> Notification:
-    """Tell `user` something: an in-app notification, then an e-mail (email_send).
+    """Tell `user` something: an in-app notification, then an e-mail (email_send). It is
+    filed under `stage`'s proposal, or under `proposal` when it is about no stage.
 
     With a `delivery`, the notification is made once for it, so a retried send adds no second
     one.
@@ -77,6 +84,8 @@ def notification_send(
     values = {"user": user, "title": title, "body": body, "link": link, "stage": stage}
     if stage is not None:
         values["proposal_id"] = stage.proposal_id
+    elif proposal is not None:
+        values["proposal_id"] = proposal.pk
     if delivery is None:
         notification = Notification.objects.create(**values)
     else:

@@ -6,8 +6,10 @@ The policy (which stages, which days, whom, what it says) is proposals/reminders
 - the send claims its row, checks the reminder is still wanted, notifies the person in the
   portal and by e-mail (services.notifications), and marks the row sent.
 The scan runs a fixed number of queries whatever the number of stages: the people once, the
-stages through one cursor read in batches, one insert, one read of the unfinished rows; and
-for collaboration agreements' review dates (issue 14), one read and one insert more.
+stages through one cursor read in batches, one insert, one read of the unfinished rows; for
+the implementation checklists after the order (reminders.py section 6), one read of the
+outstanding items and, when any is due, one insert; and for collaboration agreements' review
+dates (section 7), one read and one insert more.
 """
 
 from dataclasses import dataclass, field
@@ -23,14 +25,15 @@ from django.utils import timezone
 from portal.models import User
 
 from .. import reminders as policy
-from ..models import CollaborationAgreement, ReminderDelivery, Stage
-from .notifications import delivery_send, notification_send, stage_link
+from ..models import ChecklistItem, CollaborationAgreement, ReminderDelivery, Stage
+from .notifications import checklist_link, delivery_send, notification_send, stage_link
 
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder to one person: its delivery's key, and the day it fell due. It is about a
-    stage (`stage_id`) or, for a review date, a collaboration agreement (`agreement_id`)."""
+    """One reminder to one person: its delivery's key, and the day it fell due. About a stage,
+    or, with no stage, about an item of the implementation checklist or a collaboration
+    agreement's review date."""
 
     stage_id: int | None
     due_date: date
@@ -38,11 +41,19 @@ class Reminder:
     recipient_id: int
     milestone_on: date
     delivery_id: int | None = None
+    checklist_item_id: int | None = None
     agreement_id: int | None = None
 
     @property
     def key(self) -> tuple:
-        return (self.stage_id, self.agreement_id, self.due_date, self.kind, self.recipient_id)
+        return (
+            self.stage_id,
+            self.checklist_item_id,
+            self.agreement_id,
+            self.due_date,
+            self.kind,
+            self.recipient_id,
+        )
 
 
 @dataclass
@@ -107,11 +118,33 @@ def _eligible_stages(today: date):
     )
 
 
+def _recipients(people: dict, *, audiences, pcc_id, officer_id, kind: str) -> list[int]:
+    """Who of `people` (from _people) a reminder of `kind` to `audiences` goes to."""
+    reviewers = dict(people[policy.REVIEWERS])
+    recipients = []
+    for audience in audiences:
+        group = (
+            [
+                (person, reviewers[person])
+                for person in policy.home_office_ids(
+                    reviewer_ids=reviewers, case_officer_id=officer_id
+                )
+            ]
+            if audience == policy.REVIEWERS
+            else people[policy.PCC_PEOPLE].get(pcc_id, ())
+        )
+        recipients += [
+            person
+            for person, early_reminders in group
+            if policy.wants(early_reminders=early_reminders, kind=kind)
+        ]
+    return recipients
+
+
 def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
     """Every reminder the policy has due on `today`, whether sent already or not, and how many
-    stages were read. Two queries whatever the number of stages."""
+    stages were read. Three queries whatever the number of stages and checklist items."""
     people = _people()
-    reviewers = dict(people[policy.REVIEWERS])
     due, stages = [], 0
     for pk, step, status, due_date, submitted_at, pcc_id, officer_id in _eligible_stages(today):
         stages += 1
@@ -120,28 +153,65 @@ def reminders_due(*, today: date) -> tuple[int, list[Reminder]]:
         )
         if milestone is None:
             continue
-        for audience in policy.audiences(step=step, kind=milestone.kind):
-            group = (
-                [
-                    (person, reviewers[person])
-                    for person in policy.home_office_ids(
-                        reviewer_ids=reviewers, case_officer_id=officer_id
-                    )
-                ]
-                if audience == policy.REVIEWERS
-                else people[policy.PCC_PEOPLE].get(pcc_id, ())
+        due.extend(
+            Reminder(pk, milestone.deadline, milestone.kind, person, milestone.on)
+            for person in _recipients(
+                people,
+                audiences=policy.audiences(step=step, kind=milestone.kind),
+                pcc_id=pcc_id,
+                officer_id=officer_id,
+                kind=milestone.kind,
             )
-            due.extend(
-                Reminder(pk, milestone.deadline, milestone.kind, person, milestone.on)
-                for person, early_reminders in group
-                if policy.wants(early_reminders=early_reminders, kind=milestone.kind)
+        )
+    return (
+        stages,
+        due
+        + _checklist_reminders_due(today, people)
+        + _agreement_reminders_due(today=today, people=people),
+    )
+
+
+def _checklist_reminders_due(today: date, people: dict) -> list[Reminder]:
+    """The reminders due on `today` about items of implementation checklists (reminders.py
+    section 6): one query, the items read in batches."""
+    items = (
+        ChecklistItem.objects.outstanding()
+        .filter(
+            proposal__status=policy.CHECKLIST_PROPOSAL_STATUS,
+            proposal__under_legal_challenge=False,
+            due_on__lte=policy.latest_reminded_due_date(today),
+        )
+        .order_by()
+        .values_list("pk", "due_on", "proposal__pcc_id", "proposal__case_officer_id")
+        .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
+    )
+    due = []
+    for pk, due_on, pcc_id, officer_id in items:
+        milestone = policy.due_date_milestone(due_date=due_on, today=today)
+        if milestone is None:
+            continue
+        due.extend(
+            Reminder(
+                stage_id=None,
+                checklist_item_id=pk,
+                due_date=milestone.deadline,
+                kind=milestone.kind,
+                recipient_id=person,
+                milestone_on=milestone.on,
             )
-    due.extend(_agreement_reminders_due(today=today, people=people))
-    return stages, due
+            for person in _recipients(
+                people,
+                audiences=policy.pcc_work_audiences(milestone.kind),
+                pcc_id=pcc_id,
+                officer_id=officer_id,
+                kind=milestone.kind,
+            )
+        )
+    return due
 
 
 def _agreement_reminders_due(*, today: date, people: dict) -> list[Reminder]:
-    """The review reminders due on `today` of agreements in force (reminders.py s.6), to the
+    """The review reminders due on `today` of agreements in force (reminders.py s.7), to the
     area's PCC people. One query whatever the number of agreements."""
     agreements = (
         CollaborationAgreement.objects.reviewed()
@@ -155,7 +225,9 @@ def _agreement_reminders_due(*, today: date, people: dict) -> list[Reminder]:
         if milestone is None:
             continue
         due.extend(
-            Reminder(None, milestone.deadline, milestone.kind, person, milestone.on, None, pk)
+            Reminder(
+                None, milestone.deadline, milestone.kind, person, milestone.on, agreement_id=pk
+            )
             for person, early_reminders in people[policy.PCC_PEOPLE].get(pcc_id, ())
             if policy.wants(early_reminders=early_reminders, kind=milestone.kind)
         )
@@ -176,14 +248,12 @@ _INSERT_DELIVERIES = """
 """
 
 
-def _insert_deliveries(due: list[Reminder], today: date) -> None:
-    """Insert a pending delivery for each reminder, skipping any already recorded."""
-    reviews = [reminder for reminder in due if reminder.agreement_id is not None]
-    due = [reminder for reminder in due if reminder.agreement_id is None]
-    # Review dates are few (one per agreement in force): model instances are cheap enough.
+def _insert_with_the_orm(reminders: list[Reminder], today: date) -> None:
     ReminderDelivery.objects.bulk_create(
         [
             ReminderDelivery(
+                stage_id=reminder.stage_id,
+                checklist_item_id=reminder.checklist_item_id,
                 agreement_id=reminder.agreement_id,
                 due_date=reminder.due_date,
                 kind=reminder.kind,
@@ -191,26 +261,21 @@ def _insert_deliveries(due: list[Reminder], today: date) -> None:
                 milestone_on=reminder.milestone_on,
                 scheduled_on=today,
             )
-            for reminder in reviews
+            for reminder in reminders
         ],
         ignore_conflicts=True,
     )
+
+
+def _insert_deliveries(due: list[Reminder], today: date) -> None:
+    """Insert a pending delivery for each reminder, skipping any already recorded."""
     if connection.vendor != "postgresql":
-        ReminderDelivery.objects.bulk_create(
-            [
-                ReminderDelivery(
-                    stage_id=reminder.stage_id,
-                    due_date=reminder.due_date,
-                    kind=reminder.kind,
-                    recipient_id=reminder.recipient_id,
-                    milestone_on=reminder.milestone_on,
-                    scheduled_on=today,
-                )
-                for reminder in due
-            ],
-            ignore_conflicts=True,
-        )
+        _insert_with_the_orm(due, today)
         return
+    # Checklist items and review dates are few (a handful per transferred proposal, one per
+    # agreement in force): the ORM's insert is quick enough.
+    _insert_with_the_orm([reminder for reminder in due if reminder.stage_id is None], today)
+    due = [reminder for reminder in due if reminder.stage_id is not None]
     with connection.cursor() as cursor:
         cursor.execute(
             _INSERT_DELIVERIES.format(
@@ -244,7 +309,14 @@ def _unfinished() -> list[Reminder]:
         ReminderDelivery.objects.unfinished(stale_before=stale_before)
         .order_by()
         .values_list(
-            "stage_id", "due_date", "kind", "recipient_id", "milestone_on", "pk", "agreement_id"
+            "stage_id",
+            "due_date",
+            "kind",
+            "recipient_id",
+            "milestone_on",
+            "pk",
+            "checklist_item_id",
+            "agreement_id",
         )
         .iterator(chunk_size=settings.REMINDER_SCAN_BATCH_SIZE)
     )
@@ -282,10 +354,13 @@ def reminders_scan(*, today: date | None = None, dry_run: bool = False) -> ScanR
     recorded = set(
         ReminderDelivery.objects.filter(
             Q(stage_id__in={reminder.stage_id for reminder in due})
+            | Q(checklist_item_id__in={reminder.checklist_item_id for reminder in due})
             | Q(agreement_id__in={reminder.agreement_id for reminder in due})
         )
         .order_by()
-        .values_list("stage_id", "agreement_id", "due_date", "kind", "recipient_id")
+        .values_list(
+            "stage_id", "checklist_item_id", "agreement_id", "due_date", "kind", "recipient_id"
+        )
     )
     unfinished = _unfinished()
     return ScanResult(
@@ -306,6 +381,9 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
     agreements = CollaborationAgreement.objects.select_related("pcc").in_bulk(
         {reminder.agreement_id for reminder in reminders}
     )
+    items = ChecklistItem.objects.select_related("proposal__pcc").in_bulk(
+        {reminder.checklist_item_id for reminder in reminders}
+    )
     lines = []
     for reminder in reminders:
         user = users[reminder.recipient_id]
@@ -313,8 +391,13 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
             agreement = agreements[reminder.agreement_id]
             about = f"{agreement.pcc.name}, collaboration agreement {agreement.title}, review"
         else:
-            stage = stages[reminder.stage_id]
-            about = f"{stage.proposal.pcc.name}, {stage.proposal.title}, {stage.get_step_display()}"
+            subject = stages.get(reminder.stage_id) or items[reminder.checklist_item_id]
+            what = (
+                subject.get_step_display()
+                if isinstance(subject, Stage)
+                else f"after the order: {subject.get_kind_display()}"
+            )
+            about = f"{subject.proposal.pcc.name}, {subject.proposal.title}, {what}"
         lines.append(
             f"{reminder.kind:<11} {user.username} <{user.email or 'no e-mail'}>: "
             f"{about} (deadline {reminder.due_date.isoformat()})"
@@ -323,13 +406,10 @@ def reminders_describe(*, reminders: list[Reminder]) -> list[str]:
 
 
 def _reminder_cancel_reason(delivery) -> str | None:
-    about = (
-        {"agreement_id": delivery.agreement_id}
-        if delivery.agreement_id is not None
-        else {"stage_id": delivery.stage_id}
-    )
     superseded = ReminderDelivery.objects.filter(
-        **about,
+        stage_id=delivery.stage_id,
+        checklist_item_id=delivery.checklist_item_id,
+        agreement_id=delivery.agreement_id,
         due_date=delivery.due_date,
         recipient_id=delivery.recipient_id,
         milestone_on__gt=delivery.milestone_on,
@@ -340,7 +420,7 @@ def _reminder_cancel_reason(delivery) -> str | None:
 
 
 def _review_reminder_send(delivery) -> None:
-    """A collaboration agreement's review reminder (reminders.py s.6)."""
+    """A collaboration agreement's review reminder (reminders.py s.7)."""
     wording = policy.agreement_wording(delivery=delivery)
     agreement = delivery.agreement
     notification_send(
@@ -364,17 +444,26 @@ def _reminder_send(delivery) -> None:
         _review_reminder_send(delivery)
         return
     wording = policy.wording(delivery=delivery)
+    stage, item = delivery.stage, delivery.checklist_item
+    if stage is not None:
+        proposal, link = stage.proposal, stage_link(stage)
+        about_label, about = "Stage", stage.get_step_display()
+    else:
+        proposal, link = item.proposal, checklist_link(item.proposal)
+        about_label, about = "After the order", item.get_kind_display()
     notification_send(
         user=delivery.recipient,
         title=wording.subject,
         body=wording.summary,
-        link=stage_link(delivery.stage),
-        stage=delivery.stage,
+        link=link,
+        stage=stage,
+        proposal=proposal,
         delivery=delivery,
         email_template="emails/reminder",
         email_context={
-            "stage": delivery.stage,
-            "proposal": delivery.stage.proposal,
+            "proposal": proposal,
+            "about_label": about_label,
+            "about": about,
             "early": policy.is_early(delivery.kind),
             "deadline": delivery.due_date,
             "deadline_label": policy.deadline_label(delivery.kind),
@@ -388,7 +477,12 @@ def reminder_delivery_send(*, delivery_id: int) -> str:
     Claiming, retrying and recording are services.notifications.delivery_send's."""
     return delivery_send(
         deliveries=ReminderDelivery.objects.filter(pk=delivery_id).select_related(
-            "stage__proposal__pcc", "stage__proposal__case_officer", "agreement__pcc", "recipient"
+            "stage__proposal__pcc",
+            "stage__proposal__case_officer",
+            "checklist_item__proposal__pcc",
+            "checklist_item__proposal__case_officer",
+            "agreement__pcc",
+            "recipient",
         ),
         cancel_reason=_reminder_cancel_reason,
         send=_reminder_send,

@@ -5,7 +5,8 @@ the user's reasons when it may not happen), saves, records the audit event, and 
 follows: approving a stage opens the next on the proposal's route, skipping the independent
 assessment when no consulted council objects; a decision stage completed as rejected closes the
 proposal; the last stage of a representation completes it; the last stage of a transfer route
-(the order, or a single employer's staff transfer) transfers it once the transfer date has come.
+(the order, or a single employer's staff transfer) transfers it once the transfer date has come,
+and opens its implementation checklist (services.implementation).
 """
 
 from datetime import date
@@ -189,6 +190,12 @@ def _proposal_system_transition(proposal: Proposal, action: str, *, quietly=Fals
         before={"status": before},
         after={"status": proposal.status},
     )
+    if action == "transfer":
+        # Imported here: the checklist's evidence goes through services.documents, which
+        # imports this module.
+        from .implementation import checklist_create
+
+        checklist_create(proposal=proposal)
     return True
 
 

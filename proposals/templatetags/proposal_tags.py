@@ -7,6 +7,7 @@ from proposals import history, workflow
 from proposals.models import (
     SECTIONS_BY_FIELD,
     AgreementStatus,
+    ChecklistItemStatus,
     CollaborationDuty,
     Consideration,
     GovernanceModel,
@@ -57,6 +58,11 @@ TAG_COLOURS = {
         Consideration.Decision.AGREED: "green",
         Consideration.Decision.DECLINED: "red",
     },
+    ChecklistItemStatus: {
+        ChecklistItemStatus.NOT_STARTED: "grey",
+        ChecklistItemStatus.DONE: "green",
+        ChecklistItemStatus.OVERDUE: "red",
+    },
 }
 
 
@@ -105,6 +111,11 @@ def agreement_tag(agreement):
 @register.inclusion_tag("includes/tag.html")
 def consideration_tag(consideration):
     return choice_tag(Consideration.Decision, consideration.decision)
+
+
+@register.inclusion_tag("includes/tag.html")
+def checklist_status_tag(item):
+    return choice_tag(ChecklistItemStatus, item.status)
 
 
 @register.filter

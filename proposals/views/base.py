@@ -12,8 +12,10 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from .. import workflow
+from ..forms.review import DueDateForm
 from ..messaging import with_told
 from ..models import Proposal, StageStatus, Step
+from ..services.workflow import DUE_DATE_PAST
 from ..workflow import TransitionRefused
 
 
@@ -173,3 +175,17 @@ class ServiceFormView(FormView):
     def get_success_message(self) -> str:
         """What the page says once the service has done its work (`self.result`)."""
         return self.success_message
+
+
+class DueDateFormMixin:
+    """Setting a due date (a stage's, a checklist item's): a date already passed is asked to
+    be confirmed rather than refused outright."""
+
+    template_name = "proposals/form_page.html"
+    form_class = DueDateForm
+    success_message = "Due date saved."
+
+    def form_invalid(self, form):
+        if DUE_DATE_PAST in form.errors.get("due_date", []):
+            form.ask_to_confirm_a_past_date()
+        return super().form_invalid(form)

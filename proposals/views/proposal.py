@@ -70,6 +70,13 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             if can_comment
             else None,
             page=history,
+            checklist=selectors.proposal_checklist(proposal=proposal),
+            can_record_implementation=rules.has_perm(
+                "proposals.record_implementation", user, proposal
+            ),
+            can_move_checklist_dates=rules.has_perm(
+                "proposals.set_implementation_due_date", user, proposal
+            ),
             **kwargs,
         )
 

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView, View
 from .. import selectors, workflow
 from ..forms.base import ReasonForm
 from ..forms.drafting import ConsultationForm, CouncilPositionsForm
-from ..forms.review import AssessmentForm, DecisionForm, DueDateForm, OrderForm, SignOffForm
+from ..forms.review import AssessmentForm, DecisionForm, OrderForm, SignOffForm
 from ..messaging import with_told
 from ..models import Step
 from ..models.choices import OPEN_STAGE_STATUSES
@@ -18,6 +18,7 @@ from ..pdf import render_pdf
 from ..services import drafting, pack
 from ..services import workflow as workflow_services
 from .base import (
+    DueDateFormMixin,
     LockedStageMixin,
     ProposalMixin,
     ServiceFormView,
@@ -222,11 +223,7 @@ class SignOffView(StageMixin, ServiceFormView):
         return stage_url(self.stage)
 
 
-class DueDateView(StageMixin, ServiceFormView):
-    template_name = "proposals/form_page.html"
-    form_class = DueDateForm
-    success_message = "Due date saved."
-
+class DueDateView(DueDateFormMixin, StageMixin, ServiceFormView):
     def forbidden(self):
         return not rules.has_perm("proposals.review_proposal", self.request.user, self.proposal)
 
@@ -246,11 +243,6 @@ class DueDateView(StageMixin, ServiceFormView):
             past_confirmed=form.cleaned_data["past_confirmed"],
             by=self.request.user,
         )
-
-    def form_invalid(self, form):
-        if workflow_services.DUE_DATE_PAST in form.errors.get("due_date", []):
-            form.ask_to_confirm_a_past_date()
-        return super().form_invalid(form)
 
     def get_success_url(self):
         return stage_url(self.stage)

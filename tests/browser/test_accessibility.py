@@ -98,6 +98,7 @@ REACHES = (
     "assessment",
     "decision",
     "order",
+    "transferred",  # the order in force: the implementation checklist after it
 )
 
 
@@ -172,6 +173,22 @@ def walk(proposal, reach: str, people: dict) -> None:
     )
     attach_document(decision, DocumentKind.DECISION_LETTER, reviewer)
     act(proposal, Step.DECISION, "complete", reviewer)
+    if reach != "transferred":
+        return
+    today = timezone.localdate()
+    drafting.stage_details_save(
+        stage=stage_of(proposal, Step.ORDER),
+        version="",
+        by=reviewer,
+        values={
+            "si_number": "2017/864",
+            "made_on": today,
+            "laid_on": today,
+            "in_force_on": today,
+            "transfer_date": today,
+        },
+    )
+    act(proposal, Step.ORDER, "complete", reviewer)
 
 
 def build_world() -> World:
@@ -195,7 +212,7 @@ def build_world() -> World:
         complete_business_case(proposal, staff)
         walk(proposal, reach, people)
         # What pages show when there is something to show: an overdue stage and comments.
-        if reach != "suspended":
+        if reach not in ("suspended", "transferred"):
             stage_set_due_date(
                 stage=proposal.stages.exclude(status__in=CLOSED_STAGE_STATUSES).order_by("step")[0],
                 due_date=timezone.localdate() - timedelta(days=3),
@@ -558,6 +575,22 @@ SCREENS = [
         fail=typed(id_amount="lots", id_reason=""),
     ),
     Screen("record a payment", "/funding/{pcc}/payments/new/", FUNDING, fail=submit_empty),
+    # After the order
+    Screen("transferred proposal with its checklist", PROPOSAL, EVERYONE, reach="transferred"),
+    Screen(
+        "record a checklist item done",
+        PROPOSAL + "after-the-order/fire_plan/done/",
+        PCC,
+        reach="transferred",
+        fail=submit_empty,
+    ),
+    Screen(
+        "move a checklist item's due date",
+        PROPOSAL + "after-the-order/fire_plan/due-date/",
+        REVIEWER,
+        reach="transferred",
+        fail=typed(**bad_date("due_date", "", "", ""), id_reason=""),
+    ),
 ]
 
 
@@ -566,6 +599,7 @@ SCREENS = [
 NARROW = (
     "PCC home",
     "proposal",
+    "transferred proposal with its checklist",
     "consultation stage",
     "business case task list",
     "check your answers",
