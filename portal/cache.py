@@ -2,6 +2,8 @@
 so whoever can write to Redis still cannot make a web process run anything."""
 
 import json
+import logging
+from contextlib import contextmanager
 
 
 class JSONSerializer:
@@ -18,3 +20,20 @@ class JSONSerializer:
             return int(data)
         except ValueError:
             return json.loads(data)
+
+
+@contextmanager
+def cache_optional(key: str, *, logger: logging.Logger, what: str, instead: str):
+    """Run a cache operation; if the cache is down, log one line (no traceback) and carry on
+    without it: the cache only ever saves work, so the page must render without it."""
+    try:
+        yield
+    except Exception as error:  # any backend's failure
+        logger.warning(
+            "%s cache unavailable, %s (%s: %s) for %s",
+            what,
+            instead,
+            type(error).__name__,
+            error,
+            key,
+        )

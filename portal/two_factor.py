@@ -11,18 +11,26 @@ Confirming, removing and resetting apps, and issuing links, are services in
 proposals/services/accounts.py; here are the rules and this session's pending app.
 """
 
+import logging
 from datetime import timedelta
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .cache import cache_optional
 from .models import HOME_OFFICE_ROLES
+
+logger = logging.getLogger(__name__)
 
 DEVICE_NAME = "Authenticator app"
 WRONG_CODE = "Enter the 6-digit code your authenticator app shows now"
@@ -31,6 +39,8 @@ WRONG_CODE_OR_RECOVERY_CODE = (
 )
 #: The session key holding the unconfirmed device this session is enrolling.
 PENDING_DEVICE_KEY = "portal_enrolment_device"
+#: At most this long an answer of has_confirmed_device is reused (any change forgets it sooner).
+DEVICE_CACHE_SECONDS = 10 * 60
 #: The session key holding the enrolment link this session opened.
 ENROLMENT_LINK_KEY = "portal_enrolment_link"
 
@@ -40,8 +50,41 @@ def must_use_codes(user) -> bool:
     return user.role in HOME_OFFICE_ROLES or user.is_staff or user.is_superuser
 
 
+def _device_key(user_id: int) -> str:
+    return f"two-factor:has-device:{user_id}"
+
+
 def has_confirmed_device(user) -> bool:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    """Whether `user` has a confirmed authenticator app. Asked on every page for PCC people
+    (who need a code only once they enrol), so the answer is kept in the shared cache and
+    forgotten whenever one of their apps is saved or removed (device_changed)."""
+    key = _device_key(user.pk)
+    with _cache_optional(key):
+        cached = cache.get(key)
+        if cached is not None:
+            return bool(cached)
+    answer = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    with _cache_optional(key):
+        cache.set(key, int(answer), DEVICE_CACHE_SECONDS)
+    return answer
+
+
+@receiver([post_save, post_delete], sender=TOTPDevice)
+def device_changed(sender, instance, **kwargs):
+    """An app added, confirmed or removed: its owner's answer is worked out afresh, now and
+    once the change commits (so an answer read in between is not kept)."""
+    key = _device_key(instance.user_id)
+    _forget(key)
+    transaction.on_commit(lambda: _forget(key))
+
+
+def _forget(key: str) -> None:
+    with _cache_optional(key):
+        cache.delete(key)
+
+
+def _cache_optional(key: str):
+    return cache_optional(key, logger=logger, what="Two-factor", instead="devices looked up")
 
 
 def two_factor_required(user) -> bool:
