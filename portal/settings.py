@@ -215,7 +215,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
-        "KEY_PREFIX": "portal",
+        # A portal of its own on a shared Redis (`make bench` uses one) sets its own prefix.
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
         # JSON, not pickle: dashboards cache their rendered parts (proposals/views/pages.py).
         # A cache that does not answer is skipped (figures computed directly) within 0.5 s.
         "OPTIONS": {
