@@ -213,7 +213,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- Cache: dashboards' figures, shared by every web process through Redis when there is one --
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
         # A portal of its own on a shared Redis (`make bench` uses one) sets its own prefix.
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),

@@ -225,9 +225,17 @@ class DutiesView(LoginRequiredMixin, TemplateView):
     template_name = "proposals/duties.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            duties=selectors.duties_with_evidence(user=self.request.user), **kwargs
+        user = self.request.user
+        # What a person may see follows from their role and PCC (Proposal.objects.visible_to).
+        duties = selectors.dashboard_cached(
+            "duties",
+            user.role,
+            user.pcc_id,
+            compute=lambda: rendered_parts(
+                "duties", ("list",), {"duties": selectors.duties_with_evidence(user=user)}
+            ),
         )
+        return super().get_context_data(duties=duties, **kwargs)
 
 
 class CalendarView(LoginRequiredMixin, TemplateView):
