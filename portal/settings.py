@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.NoStoreWhenSignedInMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.OTPMiddleware",
     "portal.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
