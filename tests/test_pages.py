@@ -89,7 +89,7 @@ def test_query_count_does_not_grow_with_the_number_of_proposals(
 
 
 DASHBOARDS = ["/overview/", "/pccs/essex/", "/funding/", "/duties/", "/review/"]
-MAX_DASHBOARD_QUERIES = 24
+MAX_DASHBOARD_QUERIES = 16
 
 
 @pytest.fixture
