@@ -4,9 +4,10 @@ Redis (REDIS_URL), since a cache of each process's own would keep a signed-out s
 the other processes.
 
 Unlike Django's, a cache that does not answer never turns a page into an error: the session is
-read from and written to the database alone, and one line is logged. Signing out is the
-exception: it empties the cache first, so if the cache cannot be emptied the session is left
-whole (and the error shown) rather than deleted from the database but alive in the cache.
+read from and written to the database alone, and one line is logged (signing in works too,
+when the browser brings no earlier session). Deleting a session is the exception: signing out
+empties the cache first, so if the cache cannot be emptied the session is left whole (and the
+error shown) rather than deleted from the database but alive in the cache.
 Idle timeout, rotation at sign-in and the absolute lifetime are unchanged: the cached copy
 expires with the database row, and is replaced whenever the row is written.
 """
@@ -34,22 +35,25 @@ class SessionStore(cached_db.SessionStore):
             self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
         return data
 
+    def exists(self, session_key):
+        """Whether a session key is taken (asked when a new key is drawn, as at sign-in)."""
+        with self._optional():
+            if session_key and (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        return super(cached_db.SessionStore, self).exists(session_key)
+
     def save(self, must_create=False):
         super(cached_db.SessionStore, self).save(must_create)
         with self._optional():
             self._cache.set(self.cache_key, self._session, self.get_expiry_age())
 
     def delete(self, session_key=None):
-        """Signing out (this session: no key given) empties the cache first, and fails if it
-        cannot. The key a session gives up when it is rotated at sign-in holds no sign-in, so
-        a cache that does not answer only leaves that copy to expire."""
+        """Signing out, and giving up a signed-in key when it is rotated, empty Redis first
+        and fail if it does not answer: a copy left there would outlive the session."""
+        session_key = session_key or self.session_key
         if session_key is None:
-            if self.session_key is None:
-                return
-            self._cache.delete(self.cache_key)
-        else:
-            with self._optional():
-                self._cache.delete(self.cache_key_prefix + session_key)
+            return
+        self._cache.delete(self.cache_key_prefix + session_key)
         super(cached_db.SessionStore, self).delete(session_key)
 
     def _optional(self):
