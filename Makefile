@@ -64,6 +64,7 @@ test: install-dev node_modules/.installed
 	$(BIN)/pytest
 
 ## make bench: load and scale benchmarks against PostgreSQL (needs wrk; prints the figures).
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: install-dev
 	@scripts/require-debian-package wrk wrk
 	$(BIN)/python bench/dashboards.py

@@ -26,7 +26,7 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DATABASE = "fire_governance_bench_reminders"
+BENCH_DATABASE = os.environ.get("BENCH_REMINDERS_DATABASE", "fire_governance_bench_reminders")
 SIZES = (10_000, 100_000)
 SUBMITTED_SHARE = 20  # one proposal in 20 more has a stage waiting for review
 DUE_DAYS_PAST, DUE_DAYS_AHEAD = 60, 365

@@ -15,9 +15,13 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 
 from . import logs
-from .two_factor import has_confirmed_device, two_factor_required
+from .two_factor import confirmed_device_ids, has_confirmed_device, two_factor_required
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,26 @@ class TwoFactorRequiredMiddleware:
             step = "two-factor-verify" if has_confirmed_device(user) else "two-factor-setup"
             return redirect(f"{reverse(step)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's, checking the device a session passed its code with against the person's
+    cached list of confirmed devices (portal/two_factor.py) rather than loading it from the
+    database on every request. A device removed or unconfirmed leaves the list at once, and
+    the session is then no longer verified, as with django-otp's own check. The device itself
+    is loaded only if a page asks for it."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if persistent_id:
+                persistent_id = self._normalize_persistent_id(persistent_id)
+            if persistent_id and persistent_id in confirmed_device_ids(user):
+                user.otp_device = SimpleLazyObject(lambda: Device.from_persistent_id(persistent_id))
+            else:
+                user.otp_device = self._finalize_device(request, user, None)
+        return user
 
 
 class NoStoreWhenSignedInMiddleware:

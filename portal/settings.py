@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.NoStoreWhenSignedInMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.OTPMiddleware",
     "portal.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -213,9 +213,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- Cache: dashboards' figures, shared by every web process through Redis when there is one --
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
-        "KEY_PREFIX": "portal",
+        # A portal of its own on a shared Redis (`make bench` uses one) sets its own prefix.
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
         # JSON, not pickle: dashboards cache their rendered parts (proposals/views/pages.py).
         # A cache that does not answer is skipped (figures computed directly) within 0.5 s.
         "OPTIONS": {
@@ -249,6 +250,9 @@ HEALTHCHECK_BROKER_TIMEOUT = env.float("HEALTHCHECK_BROKER_TIMEOUT", default=2.0
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# With Redis, a request reads its session there (no database query); see portal/sessions.py.
+if env.str("REDIS_URL", default=""):
+    SESSION_ENGINE = "portal.sessions"
 # Sessions end after this many idle minutes. A request pushes the expiry back when the last
 # push is SESSION_TOUCH_SECONDS old, so the session is not written on every request (a write
 # that fails after a saved change must not turn the answer into an error).
@@ -370,6 +374,8 @@ REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
 REMINDER_REVIEW_TARGET_WORKING_DAYS = env.int("REMINDER_REVIEW_TARGET_WORKING_DAYS", default=10)
 # Stages read per round trip by the scan's cursor.
 REMINDER_SCAN_BATCH_SIZE = env.int("REMINDER_SCAN_BATCH_SIZE", default=2000)
+# Reminders sent by one task, one after another (each still claimed and marked on its own).
+REMINDER_SEND_BATCH_SIZE = env.int("REMINDER_SEND_BATCH_SIZE", default=200)
 # A claimed send not finished within this many seconds is taken to have died and is sent again
 # by the next scan. The send task is killed at half of it, and every mail-server operation
 # times out after EMAIL_TIMEOUT, so a live send is never taken over.

@@ -12,18 +12,27 @@ Confirming, removing and resetting apps, and issuing links, are services in
 proposals/services/accounts.py; here are the rules and this session's pending app.
 """
 
+import logging
 from datetime import timedelta
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .cache import cache_optional
 from .models import HOME_OFFICE_ROLES, INVITED_ROLES
+
+logger = logging.getLogger(__name__)
 
 DEVICE_NAME = "Authenticator app"
 WRONG_CODE = "Enter the 6-digit code your authenticator app shows now"
@@ -32,6 +41,8 @@ WRONG_CODE_OR_RECOVERY_CODE = (
 )
 #: The session key holding the unconfirmed device this session is enrolling.
 PENDING_DEVICE_KEY = "portal_enrolment_device"
+#: At most this long a list of confirmed_device_ids is reused (any change forgets it sooner).
+DEVICE_CACHE_SECONDS = 10 * 60
 #: The session key holding the enrolment link this session opened.
 ENROLMENT_LINK_KEY = "portal_enrolment_link"
 
@@ -46,8 +57,50 @@ def must_use_codes(user) -> bool:
     )
 
 
+def _devices_key(user_id: int) -> str:
+    return f"two-factor:devices:{user_id}"
+
+
+def confirmed_device_ids(user) -> list[str]:
+    """The persistent ids (django-otp's "app.model/pk") of `user`'s confirmed devices: their
+    authenticator apps and recovery codes. Needed on every page, for PCC people (who need a
+    code only once they enrol) and for everyone whose session passed a code (that device must
+    still be theirs), so kept in the shared cache and forgotten whenever one of their devices
+    is saved or removed (device_changed)."""
+    key = _devices_key(user.pk)
+    with _cache_optional(key):
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    ids = [device.persistent_id for device in devices_for_user(user, confirmed=True)]
+    with _cache_optional(key):
+        cache.set(key, ids, DEVICE_CACHE_SECONDS)
+    return ids
+
+
 def has_confirmed_device(user) -> bool:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    """Whether `user` has a confirmed authenticator app."""
+    app = TOTPDevice.model_label() + "/"
+    return any(device_id.startswith(app) for device_id in confirmed_device_ids(user))
+
+
+@receiver([post_save, post_delete], sender=TOTPDevice)
+@receiver([post_save, post_delete], sender=StaticDevice)
+def device_changed(sender, instance, **kwargs):
+    """A device added, confirmed or removed: its owner's devices are looked up afresh, now and
+    once the change commits (so a list read in between is not kept)."""
+    key = _devices_key(instance.user_id)
+    _forget(key)
+    transaction.on_commit(lambda: _forget(key))
+
+
+def _forget(key: str) -> None:
+    with _cache_optional(key):
+        cache.delete(key)
+
+
+def _cache_optional(key: str):
+    return cache_optional(key, logger=logger, what="Two-factor", instead="devices looked up")
 
 
 def two_factor_required(user) -> bool:

@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from portal.cache import cache_optional
 
 from .models import (
     BUSINESS_CASE_SECTIONS,
@@ -588,18 +589,9 @@ def dashboard_cached(name: str, *parts, compute):
     return figures
 
 
-@contextmanager
 def _cache_optional(key: str):
-    """Run a cache operation; if the cache is down, log one line and carry on without it."""
-    try:
-        yield
-    except Exception as error:  # any backend's failure: the page must render without it
-        logger.warning(
-            "Dashboard cache unavailable, figures computed directly (%s: %s) for %s",
-            type(error).__name__,
-            error,
-            key,
-        )
+    """A dashboard cache operation that, with the cache down, lets the figures be computed."""
+    return cache_optional(key, logger=logger, what="Dashboard", instead="figures computed directly")
 
 
 # --- Consultees and independent assessors --------------------------------------------------

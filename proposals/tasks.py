@@ -1,5 +1,7 @@
 """Celery tasks: thin wrappers that call one service and own their retries."""
 
+import logging
+import time
 from datetime import date
 
 from celery import shared_task
@@ -20,6 +22,8 @@ from .services.reminders import (
     reminders_scan,
 )
 from .services.workflow import proposals_transfer_due
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -78,9 +82,42 @@ SEND_TIME_LIMIT = max(1, settings.REMINDER_SEND_LEASE_SECONDS // 2)
 
 @shared_task(bind=True, acks_late=True, time_limit=SEND_TIME_LIMIT)
 def send_reminder(self, delivery_id: int) -> str:
-    """Send one reminder (retried; the re-queue, every 5 minutes, queues it again if it gives
-    up)."""
+    """Send one reminder whose send in a chunk failed for a moment (retried; the re-queue,
+    every 5 minutes, queues it again if it gives up)."""
     return _send_or_retry(self, reminder_delivery_send, delivery_id)
+
+
+@shared_task(acks_late=True, time_limit=SEND_TIME_LIMIT)
+def send_reminders(delivery_ids: list[int]) -> int:
+    """Send a chunk of reminders one after another; returns how many were tried.
+
+    Each send claims its own row, so the guarantees are one reminder's: a send that fails for
+    a moment goes on alone as `send_reminder` (with its retries) and the chunk carries on. The
+    whole task is killed at half the lease, like a single send, so no claim it made outlives
+    its lease; it stops claiming at a quarter of the lease and queues the rest as a new chunk.
+    """
+    started = time.monotonic()
+    for position, delivery_id in enumerate(delivery_ids):
+        if time.monotonic() - started > SEND_TIME_LIMIT / 2:
+            send_reminders.delay(delivery_ids[position:])
+            return position
+        try:
+            reminder_delivery_send(delivery_id=delivery_id)
+        except Exception as error:
+            if is_transient(error):
+                send_reminder.apply_async(
+                    (delivery_id,),
+                    countdown=get_exponential_backoff_interval(
+                        factor=settings.REMINDER_RETRY_BACKOFF_SECONDS,
+                        retries=0,
+                        maximum=settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS,
+                        full_jitter=True,
+                    ),
+                )
+            else:
+                # Left for the re-queue (pending) or the lease (claimed); the rest go on.
+                logger.exception("Reminder %s not sent", delivery_id)
+    return len(delivery_ids)
 
 
 @shared_task(bind=True, acks_late=True, time_limit=SEND_TIME_LIMIT)

@@ -96,7 +96,7 @@ DASHBOARDS = [
     "/review/",
     "/collaboration/",
 ]
-MAX_DASHBOARD_QUERIES = 24
+MAX_DASHBOARD_QUERIES = 16
 
 
 @pytest.fixture

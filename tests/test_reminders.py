@@ -165,6 +165,52 @@ def test_running_the_scan_again_sends_nothing_more(scan, proposal, mailoutbox):
     assert ReminderDelivery.objects.count() == 2
 
 
+def test_reminders_queued_in_chunks_reach_everyone_once(scan, essex, people, mailoutbox, settings):
+    """Five stages due, ten reminders, queued three to a task: four tasks, each e-mail once."""
+    settings.REMINDER_SEND_BATCH_SIZE = 3
+    for proposal in ProposalFactory.create_batch(5, pcc=essex):
+        set_stage(proposal, due_date=DUE)
+    result = scan(date(2026, 11, 30))
+    assert len(result.to_send) == 10
+    sent = sorted((message.to[0], message.subject) for message in mailoutbox)
+    assert len(sent) == len(set(sent)) == 10
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Notification.objects.filter(user=people["staff"]).count() == 5
+
+
+def test_a_chunk_hands_a_reminder_the_mail_server_deferred_to_a_retrying_task_and_goes_on(
+    scan, essex, people, mailoutbox, settings, monkeypatch
+):
+    """A 4xx on one reminder of a chunk: the others go out at once; that one is queued alone
+    (with its own retries) and goes out once."""
+    import smtplib
+
+    from proposals import tasks
+
+    for proposal in ProposalFactory.create_batch(2, pcc=essex):
+        set_stage(proposal, due_date=DUE)
+    real_send = tasks.reminder_delivery_send
+    deferred = []
+
+    def first_deferred(*, delivery_id):
+        if not deferred:
+            deferred.append(delivery_id)
+            raise smtplib.SMTPResponseException(451, b"Try again later")
+        return real_send(delivery_id=delivery_id)
+
+    monkeypatch.setattr(tasks, "reminder_delivery_send", first_deferred)
+    retried = []
+    monkeypatch.setattr(
+        tasks.send_reminder, "apply_async", lambda args, **options: retried.append(args)
+    )
+    scan(date(2026, 11, 30))
+    assert len(mailoutbox) == 3
+    assert retried == [(deferred[0],)]
+    tasks.send_reminder(*retried[0])
+    assert len(mailoutbox) == 4
+    assert len({(message.to[0], message.subject) for message in mailoutbox}) == 4
+
+
 def test_a_missed_day_is_caught_up_with_the_latest_reminder_only(
     scan, proposal, people, mailoutbox
 ):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .. import unread_counts
 from .base import TimeStampedModel
 from .choices import EmailTiming, MessageEvent
 from .implementation import ChecklistItem
@@ -136,6 +137,19 @@ class ReminderDelivery(Delivery):
 
 
 class NotificationQuerySet(models.QuerySet):
+    """Every write through it forgets the cached unread counts of the people it touches."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        unread_counts.forget(notification.user_id for notification in created)
+        return created
+
+    def update(self, **kwargs):
+        user_ids = list(self.values_list("user_id", flat=True).distinct())
+        updated = super().update(**kwargs)
+        unread_counts.forget(user_ids)
+        return updated
+
     def for_user(self, user):
         return self.filter(user=user)
 
@@ -193,6 +207,15 @@ class Notification(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        unread_counts.forget([self.user_id])
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        unread_counts.forget([self.user_id])
+        return deleted
 
     @property
     def is_read(self) -> bool:

@@ -669,11 +669,22 @@ class _ContentKit:
 
 def _refresh_planner_statistics() -> None:
     """After a bulk load PostgreSQL still plans for empty tables until autovacuum catches up,
-    which can make dashboards hundreds of times slower: analyse the loaded tables now."""
+    which can make dashboards hundreds of times slower: analyse the loaded tables now (the
+    notifications too: unanalysed, the PCC home's few unread ones were found by sorting all of
+    the reviewer's, 4 ms rather than 0.3 ms at 10,000 proposals)."""
     if connection.vendor != "postgresql":
         return
+    loaded = (
+        Proposal,
+        Stage,
+        AuditEvent,
+        Proposal.fire_authorities.through,
+        Notification,
+        BusinessCaseRevision,
+        DutyEvidence,
+    )
     with connection.cursor() as cursor:
-        for model in (Proposal, Stage, AuditEvent, Proposal.fire_authorities.through):
+        for model in loaded:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import messaging
+from .. import messaging, unread_counts
 from ..models import (
     EmailTiming,
     MessageEvent,
@@ -163,7 +163,10 @@ def notifications_for(*, user) -> QuerySet:
 
 
 def notifications_unread_count(*, user) -> int:
-    return Notification.objects.for_user(user).unread().count()
+    """How many of the person's notifications are unread (cached: proposals/unread_counts.py)."""
+    return unread_counts.unread_count(
+        user.pk, lambda: Notification.objects.for_user(user).unread().count()
+    )
 
 
 def notification_mark_read(*, notification_id: int, user) -> Notification:

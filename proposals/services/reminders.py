@@ -2,7 +2,9 @@
 
 The policy (which stages, which days, whom, what it says) is proposals/reminders.py. Here:
 - the scan records every reminder due on a day as a ReminderDelivery row (a database insert
-  that ignores rows already there), then queues one send task per unfinished row;
+  that ignores rows already there), then queues one send task per chunk of
+  REMINDER_SEND_BATCH_SIZE unfinished rows (publishing costs about 0.6 ms a task, so one task
+  per row made a first-ever catch-up of 74,000 reminders take 43 s to queue);
 - the send claims its row, checks the reminder is still wanted, notifies the person in the
   portal and by e-mail (services.notifications), and marks the row sent.
 The scan runs a fixed number of queries whatever the number of stages: the people once, the
@@ -324,19 +326,20 @@ def _unfinished() -> list[Reminder]:
 
 
 def _publish(delivery_ids: list[int]) -> None:
-    from ..tasks import send_reminder
+    from ..tasks import send_reminders
 
+    size = settings.REMINDER_SEND_BATCH_SIZE
     # One broker connection for the lot, rather than one taken from the pool per task.
-    with send_reminder.app.producer_or_acquire() as producer:
-        for delivery_id in delivery_ids:
-            send_reminder.apply_async((delivery_id,), producer=producer)
+    with send_reminders.app.producer_or_acquire() as producer:
+        for start in range(0, len(delivery_ids), size):
+            send_reminders.apply_async((delivery_ids[start : start + size],), producer=producer)
 
 
 def reminders_enqueue_unfinished() -> list[Reminder]:
-    """Queue a send task for every delivery not yet sent: new ones, ones whose sends gave up
-    after their retries, and ones claimed by a worker that died (after the lease). Tasks are
-    queued once the current transaction commits; duplicates are harmless, as a send claims
-    its row first."""
+    """Queue the sends of every delivery not yet sent, one task per chunk: new ones, ones
+    whose sends gave up after their retries, and ones claimed by a worker that died (after the
+    lease). Tasks are queued once the current transaction commits; duplicates are harmless, as
+    each send claims its row first."""
     unfinished = _unfinished()
     transaction.on_commit(partial(_publish, [reminder.delivery_id for reminder in unfinished]))
     return unfinished

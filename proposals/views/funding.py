@@ -15,33 +15,43 @@ from ..models import Allocation, Payment, Pcc
 from ..services import funding
 from ..services.drafting import record_version
 from ..templatetags.proposal_tags import pounds
-from .base import RulePermissionMixin, ServiceFormView
+from .base import RulePermissionMixin, ServiceFormView, read_only_page
 from .exports import csv_response
+from .pages import rendered_parts
 from .stage import StaleEditMixin
 
 
+@read_only_page
 class FundingView(RulePermissionMixin, TemplateView):
     permission_required = "proposals.view_funding"
     template_name = "funding/funding.html"
 
     def get_context_data(self, **kwargs):
-        summary = selectors.funding_summary(user=self.request.user)
-        chart = {
-            "labels": [row.pcc.name for row in summary.rows],
-            "series": [
-                {"label": "Paid", "data": [float(row.paid) for row in summary.rows]},
-                {
-                    "label": "Allocated, not yet paid",
-                    "data": [float(row.remaining) for row in summary.rows],
-                },
-            ],
-        }
-        return super().get_context_data(
-            summary=summary,
-            chart=chart,
-            show_totals=self.request.user.is_home_office,
-            **kwargs,
+        user = self.request.user
+        # What a person may see follows from their role and PCC (Pcc.objects.visible_to).
+        funding = selectors.dashboard_cached(
+            "funding",
+            user.role,
+            user.pcc_id,
+            compute=lambda: rendered_parts("funding", ("page",), funding_figures(user)),
         )
+        return super().get_context_data(funding=funding, **kwargs)
+
+
+def funding_figures(user) -> dict:
+    """Everything the funding page shows (cached by FundingView)."""
+    summary = selectors.funding_summary(user=user)
+    chart = {
+        "labels": [row.pcc.name for row in summary.rows],
+        "series": [
+            {"label": "Paid", "data": [float(row.paid) for row in summary.rows]},
+            {
+                "label": "Allocated, not yet paid",
+                "data": [float(row.remaining) for row in summary.rows],
+            },
+        ],
+    }
+    return {"summary": summary, "chart": chart, "show_totals": user.is_home_office}
 
 
 class FundingCsvView(RulePermissionMixin, TemplateView):

@@ -1,5 +1,7 @@
 from urllib.parse import urlencode
 
+import rules
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,7 +21,7 @@ from .. import selectors
 from ..filters import ProposalFilter
 from ..models import Notification, Pcc, Proposal, Stage, Step
 from ..services import calendar
-from .base import RulePermissionMixin
+from .base import RulePermissionMixin, read_only_page
 from .exports import csv_response, deadlines_calendar
 
 PROPOSALS_PER_PAGE = 25
@@ -35,6 +37,7 @@ REVIEWS_PER_PAGE = 50
 UNREAD_ON_HOME = 5
 
 
+@read_only_page
 class OverviewView(RulePermissionMixin, TemplateView):
     """The Home Office's picture of all nine PCCs: where each stands, what is late, money."""
 
@@ -51,9 +54,14 @@ class OverviewView(RulePermissionMixin, TemplateView):
             "overview",
             user.is_home_office,
             understood,
-            compute=lambda: rendered_parts(
-                "overview", ("counts", "matrix", "details"), overview_figures(filters.qs, user)
-            ),
+            compute=lambda: {
+                **rendered_parts(
+                    "overview", ("counts", "matrix", "details"), overview_figures(filters.qs, user)
+                ),
+                # The filter form drawn once too (a third of the page's time): for filters it
+                # understood, it shows what they chose, which the key names.
+                "filters": render_crispy_form(filters.form) if filters.is_valid() else "",
+            },
         )
         return super().get_context_data(filters=filters, query=query, overview=overview, **kwargs)
 
@@ -145,6 +153,7 @@ class OverviewCsvView(RulePermissionMixin, View):
         return csv_response("proposals-overview.csv", header, rows())
 
 
+@read_only_page
 class PccView(LoginRequiredMixin, TemplateView):
     """One PCC: the bodies it works with, its funding and its proposals. Others' PCCs are 404."""
 
@@ -186,10 +195,18 @@ class PccView(LoginRequiredMixin, TemplateView):
             .about_pcc(pcc_page["pk"])[:UNREAD_ON_HOME]
         )
         return super().get_context_data(
-            page=page, count=pcc_page["count"], pcc_page=pcc_page, unread=unread, **kwargs
+            page=page,
+            count=pcc_page["count"],
+            pcc_page=pcc_page,
+            unread=unread,
+            # The rule itself (as every view checks): user.has_perm would also ask Django's
+            # permission tables, two queries on every visit, and let superusers past.
+            can_create_proposal=rules.has_perm("proposals.create_proposal", self.request.user),
+            **kwargs,
         )
 
 
+@read_only_page
 class ReviewQueueView(RulePermissionMixin, TemplateView):
     """Submitted stages waiting for the Home Office, oldest first, with days waiting."""
 
@@ -234,15 +251,24 @@ class ReviewQueueView(RulePermissionMixin, TemplateView):
         )
 
 
+@read_only_page
 class DutiesView(LoginRequiredMixin, TemplateView):
     """The Act's collaboration duties and how each proposal addresses them."""
 
     template_name = "proposals/duties.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            duties=selectors.duties_with_evidence(user=self.request.user), **kwargs
+        user = self.request.user
+        # What a person may see follows from their role and PCC (Proposal.objects.visible_to).
+        duties = selectors.dashboard_cached(
+            "duties",
+            user.role,
+            user.pcc_id,
+            compute=lambda: rendered_parts(
+                "duties", ("list",), {"duties": selectors.duties_with_evidence(user=user)}
+            ),
         )
+        return super().get_context_data(duties=duties, **kwargs)
 
 
 class CalendarView(LoginRequiredMixin, TemplateView):

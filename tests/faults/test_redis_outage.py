@@ -4,12 +4,13 @@ falling over (issue 11: "Redis down, the landing pages answer 500")."""
 import logging
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from proposals.management.commands.send_reminders import BROKER_DOWN
 from proposals.models import ReminderDelivery
 
-from ..factories import NotificationFactory, ProposalFactory
+from ..factories import TEST_PASSWORD, NotificationFactory, ProposalFactory
 from ..helpers import manage
 from ..test_access import MATRIX, ROLES
 from ..test_reminder_delivery import SCAN_DAY, committed, due_in_seven_working_days
@@ -115,3 +116,25 @@ def test_send_reminders_with_the_broker_down_records_them_says_so_in_one_line_an
         [essex_staff.email, essex_signatory.email]
     )
     assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_with_redis_stopped_sessions_work_from_the_database_and_signing_out_never_half_ends_one(
+    redis_is_own, client, reviewer
+):
+    """Signing in and browsing go on from the database alone. Signing out must end the session
+    in Redis too (a copy left there would outlive it), so while Redis is down it is refused,
+    the session left whole; once Redis is back, it ends."""
+    redis_is_own.stop()
+    signed_in = client.post(
+        reverse("login"), {"username": reviewer.username, "password": TEST_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/duties/").status_code == 200
+    client.raise_request_exception = False
+    assert client.post(reverse("logout")).status_code == 500
+    assert Session.objects.exists()
+    redis_is_own.start()
+    assert client.get("/duties/").status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get("/duties/")["Location"].startswith("/accounts/login/")
+    assert not Session.objects.exists()

@@ -1,0 +1,161 @@
+"""What makes every signed-in page cheap (issue 15), with the shared cache on Redis as in
+production: the header's unread count, the session and PCC people's "has an authenticator app"
+are read from the cache, and each is right again straight after anything changes it."""
+
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.middleware import TOUCHED_AT
+from proposals.models import Notification, Step
+from proposals.services.notifications import (
+    notification_mark_read,
+    notification_send,
+    notifications_mark_all_read,
+)
+from proposals.services.workflow import stage_set_due_date
+
+from .factories import TEST_PASSWORD, ProposalFactory, stage_of
+
+pytestmark = pytest.mark.django_db
+
+DUTIES = "/duties/"
+
+
+def header_count(client) -> str:
+    """The header's unread tag as a person sees it ("" when there is none)."""
+    page = client.get(DUTIES).content.decode()
+    tag = '<strong class="govuk-tag govuk-tag--yellow">'
+    if tag not in page:
+        return ""
+    return page.split(tag, 1)[1].split("</strong>", 1)[0]
+
+
+def queries_on(table: str, queries) -> list:
+    return [query for query in queries if f'"{table}"' in query["sql"]]
+
+
+def test_the_header_count_is_read_from_the_cache_and_right_after_each_change(
+    redis_cache, client_for, essex, essex_staff, essex_signatory, reviewer
+):
+    client = client_for(essex_staff)
+    assert header_count(client) == ""
+    # Added one at a time (as a reminder or an account notice is).
+    notification_send(
+        user=essex_staff, title="Hello", body="", link="/", email_template="emails/message"
+    )
+    assert header_count(client) == "1 unread"
+    with CaptureQueriesContext(connection) as queries:
+        assert header_count(client) == "1 unread"
+    assert queries_on("proposals_notification", queries) == []
+    # Added in bulk to everyone a hand-off message tells (here the PCC's staff and signatory).
+    proposal = ProposalFactory(pcc=essex)
+    stage_set_due_date(
+        stage=stage_of(proposal, Step.BUSINESS_CASE),
+        due_date=timezone.localdate() + timedelta(days=30),
+        reason="Agreed at the quarterly meeting",
+        by=reviewer,
+    )
+    assert header_count(client) == "2 unread"
+    assert header_count(client_for(essex_signatory)) == "1 unread"
+    # Read one, then all.
+    notification_mark_read(
+        notification_id=Notification.objects.filter(user=essex_staff)[0].pk, user=essex_staff
+    )
+    assert header_count(client) == "1 unread"
+    notifications_mark_all_read(user=essex_staff)
+    assert header_count(client) == ""
+    assert header_count(client_for(essex_signatory)) == "1 unread"
+
+
+def test_reading_notifications_through_the_pages_updates_the_header_at_once(
+    redis_cache, client_for, reviewer
+):
+    client = client_for(reviewer)
+    for title in ("One", "Two", "Three"):
+        notification_send(
+            user=reviewer, title=title, body="", link="/", email_template="emails/message"
+        )
+    assert header_count(client) == "3 unread"
+    first = Notification.objects.filter(user=reviewer).first()
+    client.post(reverse("notification-read", kwargs={"pk": first.pk}))
+    assert header_count(client) == "2 unread"
+    client.post(reverse("notifications-read-all"))
+    assert header_count(client) == ""
+
+
+def sign_in(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_a_signed_in_page_reads_its_session_from_the_cache_not_the_database(
+    redis_cache, client, reviewer
+):
+    sign_in(client, reviewer)
+    client.get(DUTIES)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DUTIES).status_code == 200
+    assert queries_on("django_session", queries) == []
+
+
+def test_signing_out_ends_the_session_in_the_cache_too(redis_cache, client, reviewer):
+    key = sign_in(client, reviewer)
+    assert client.get(DUTIES).status_code == 200
+    client.post(reverse("logout"))
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert replay.get(DUTIES)["Location"].startswith("/accounts/login/")
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_the_session_is_rotated_at_sign_in(redis_cache, client, reviewer):
+    before = client.session
+    before["seen"] = True
+    before.save()
+    after = sign_in(client, reviewer)
+    assert after != before.session_key
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
+    assert replay.get(DUTIES)["Location"].startswith("/accounts/login/")
+
+
+def test_the_cached_session_expires_with_the_idle_timeout_and_is_pushed_back_with_it(
+    redis_cache, client, reviewer
+):
+    key = sign_in(client, reviewer)
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    cached = redis_cache.make_and_validate_key(f"django.contrib.sessions.cached_db{key}")
+    assert 0 < server.ttl(cached) <= settings.SESSION_COOKIE_AGE
+    # A request once the last push is minutes old pushes the expiry back, in the cache too.
+    session = client.session
+    session[TOUCHED_AT] -= settings.SESSION_TOUCH_SECONDS
+    session.save()
+    server.expire(cached, 60)  # as if the session had been idle all but a minute
+    client.get(DUTIES)
+    assert server.ttl(cached) > settings.SESSION_COOKIE_AGE - 60
+
+
+def test_pcc_people_without_an_app_cost_no_device_query_and_are_asked_once_they_add_one(
+    redis_cache, client_for, essex_staff
+):
+    client = client_for(essex_staff)
+    page = reverse("proposals:pcc", kwargs={"slug": "essex"})
+    assert client.get(page).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert queries_on("otp_totp_totpdevice", queries) == []
+    device = TOTPDevice.objects.create(user=essex_staff, name="Authenticator app", confirmed=True)
+    assert client.get(page)["Location"].startswith("/accounts/two-factor/?next=")
+    device.delete()
+    assert client.get(page).status_code == 200
