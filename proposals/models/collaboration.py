@@ -192,10 +192,22 @@ class Consideration(TimeStampedModel):
     class Meta:
         ordering = ["agreement_id", "party_kind", "pk"]
         constraints = [
+            # One consideration per party: the police, each fire authority, each ambulance
+            # trust (partial indexes, which SQLite has too).
             models.UniqueConstraint(
-                fields=["agreement", "party_kind", "fire_authority", "ambulance_trust"],
-                nulls_distinct=False,
-                name="one_consideration_per_party",
+                fields=["agreement"],
+                condition=Q(party_kind="police"),
+                name="one_police_consideration",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "fire_authority"],
+                condition=Q(party_kind="fire"),
+                name="one_consideration_per_fire_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "ambulance_trust"],
+                condition=Q(party_kind="ambulance"),
+                name="one_consideration_per_ambulance_trust",
             ),
             models.CheckConstraint(
                 name="consideration_names_its_party",

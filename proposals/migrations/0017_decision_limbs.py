@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0013_handoffs"),
+        ("proposals", "0016_submission_pack"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0014_representations"),
+        ("proposals", "0015_representations"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0013_handoffs"),
+        ("proposals", "0018_routes_per_model"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -296,14 +296,6 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="agreement_in_force_has_start",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="consideration",
-            constraint=models.UniqueConstraint(
-                fields=("agreement", "party_kind", "fire_authority", "ambulance_trust"),
-                name="one_consideration_per_party",
-                nulls_distinct=False,
             ),
         ),
         migrations.AddConstraint(

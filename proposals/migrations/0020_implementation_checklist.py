@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0013_handoffs"),
+        ("proposals", "0019_collaboration_register"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -136,17 +136,6 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("checklist_item", "due_date", "kind", "recipient"),
                 name="one_checklist_reminder_per_deadline_kind_recipient",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reminderdelivery",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("checklist_item__isnull", True), ("stage__isnull", False)),
-                    models.Q(("checklist_item__isnull", False), ("stage__isnull", True)),
-                    _connector="OR",
-                ),
-                name="reminder_about_one_subject",
             ),
         ),
         migrations.AddConstraint(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0013_handoffs"),
+        ("proposals", "0017_decision_limbs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
