@@ -243,7 +243,11 @@ def _seed_open_consultation(*, today: date) -> int:
         return 0
     pcc = Pcc.objects.get(slug="west-mercia")
     plan = _SyntheticPlan(0, pcc, today)
-    plan.open_step, plan.open_status = Step.CONSULTATION, StageStatus.IN_PROGRESS
+    plan.governance_model = GovernanceModel.GOVERNANCE
+    plan.route = workflow.route(plan.governance_model)
+    plan.open_place = plan.route.index(Step.CONSULTATION)
+    plan.open_status = StageStatus.IN_PROGRESS
+    plan.started_on = today - timedelta(days=plan.STAGE_SPAN_DAYS * (plan.open_place + 1) + 10)
     plan.paused = plan.has_case_officer = False
     proposal = plan.proposal()
     proposal.title, proposal.summary = OPEN_CONSULTATION_TITLE, OPEN_CONSULTATION_SUMMARY
@@ -422,7 +426,7 @@ def _seed_history(history: History, *, today: date) -> int:
         )
     if (
         history.status == ProposalStatus.TRANSFERRED
-        and history.governance_model in workflow.CHECKLIST_MODELS
+        and proposal.governance_model in workflow.CHECKLIST_MODELS
         and order
         and order.transfer_date
     ):
