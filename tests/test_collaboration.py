@@ -31,18 +31,20 @@ ROLES = [
     "reviewer",
     "funding_admin",
     "site_admin",
+    "essex_consultee",
+    "assessor",
 ]
 
 # page -> expected status per role, in ROLES order ("login" = sent to sign in). {essex} is an
 # Essex agreement's id: Sussex's people get 404, as if it did not exist.
 MATRIX = {
-    "/collaboration/": ["login", 200, 200, 200, 200, 200, 200],
-    "/collaboration/register.csv": ["login", 200, 200, 200, 200, 200, 200],
-    "/collaboration/new/": ["login", 200, 200, 200, 403, 403, 403],
-    "/collaboration/{essex}/": ["login", 200, 200, 404, 200, 200, 200],
-    "/collaboration/{essex}/change/": ["login", 200, 200, 404, 403, 403, 403],
-    "/collaboration/{essex}/considerations/": ["login", 200, 200, 404, 403, 403, 403],
-    "/collaboration/999999/": ["login", 404, 404, 404, 404, 404, 404],
+    "/collaboration/": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
+    "/collaboration/register.csv": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
+    "/collaboration/new/": ["login", 200, 200, 200, 403, 403, 403, 403, 403],
+    "/collaboration/{essex}/": ["login", 200, 200, 404, 200, 200, 200, 403, 403],
+    "/collaboration/{essex}/change/": ["login", 200, 200, 404, 403, 403, 403, 403, 403],
+    "/collaboration/{essex}/considerations/": ["login", 200, 200, 404, 403, 403, 403, 403, 403],
+    "/collaboration/999999/": ["login", 404, 404, 404, 404, 404, 404, 403, 403],
 }
 
 

@@ -296,11 +296,13 @@ ROLES = [
     "reviewer",
     "funding_admin",
     "site_admin",
+    "essex_consultee",
+    "assessor",
 ]
 MATRIX = {
-    "detail": [LOGIN, 200, 200, 404, 404, 200, 200, 200],
-    "checklist-done": [LOGIN, 200, 200, 404, 404, 403, 403, 403],
-    "checklist-due-date": [LOGIN, 403, 403, 404, 404, 200, 403, 403],
+    "detail": [LOGIN, 200, 200, 404, 404, 200, 200, 200, 404, 404],
+    "checklist-done": [LOGIN, 200, 200, 404, 404, 403, 403, 403, 404, 404],
+    "checklist-due-date": [LOGIN, 403, 403, 404, 404, 200, 403, 403, 404, 404],
 }
 
 
