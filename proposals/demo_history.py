@@ -456,8 +456,8 @@ HISTORY = (
         assessment=IndependentAssessment(
             CIPFA_COMMISSIONED,
             date(2017, 12, 1),
-            f"{CIPFA_COMMISSIONED_NOTE} Assessed in December 2017 (FACTS.md: submitted October "
-            "2017, assessed December 2017); only the month is known, so its first day is shown. "
+            f"{CIPFA_COMMISSIONED_NOTE} Assessed in December 2017 (the proposal was submitted in "
+            "October 2017 and assessed in December 2017); only the month is known, so its first day is shown. "
             "Published with the decision on 26 March 2018.",
             THREE_MORE_PCCS,
             "CIPFA independent assessment, Cambridgeshire",
@@ -492,7 +492,7 @@ HISTORY = (
             Position(
                 "Worcestershire County Council",
                 OBJECTS,
-                "Opposed unanimously (FACTS.md section 4).",
+                "Worcestershire County Council opposed the proposal unanimously.",
                 THREE_MORE_PCCS,
             ),
         ),

@@ -707,6 +707,12 @@ REPRESENTATION_DOCUMENT_FIXED = (
 RESPONSES_OPEN = (StageStatus.NOT_STARTED, StageStatus.IN_PROGRESS)
 
 
+NO_PUBLIC_CONSULTATION = (
+    "This proposal's route has no consultation of the councils: a representation-model proposal "
+    "is agreed with the fire and rescue authority itself."
+)
+
+
 def representation_blockers(proposal, user) -> list[str]:
     """Why `user` may not lodge or change their body's representation now (empty when they may).
 
@@ -716,7 +722,9 @@ def representation_blockers(proposal, user) -> list[str]:
     """
     if not rules.has_perm("proposals.lodge_representation", user, proposal):
         return [ONLY_CONSULTEES]
-    consultation = proposal.stages.get(step=Step.CONSULTATION)
+    consultation = proposal.stages.filter(step=Step.CONSULTATION).first()
+    if consultation is None:
+        return [NO_PUBLIC_CONSULTATION]
     if not proposal_active(consultation):
         return [proposal_active.explain(consultation)]
     if consultation.status != StageStatus.IN_PROGRESS:

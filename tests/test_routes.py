@@ -33,6 +33,7 @@ from proposals.services.workflow import (
 )
 
 from .factories import (
+    LIMBS_FOUND,
     ProposalFactory,
     attach_document,
     complete_business_case,
@@ -219,7 +220,12 @@ def record_through_order(proposal, reviewer, transfer_date):
         stage=decision,
         version="",
         by=reviewer,
-        values={"outcome": "approved", "decided_on": date(2026, 1, 5), "summary": "Approved."},
+        values={
+            "outcome": "approved",
+            "decided_on": date(2026, 1, 5),
+            "summary": "Approved.",
+            **LIMBS_FOUND,
+        },
     )
     attach_document(decision, DocumentKind.DECISION_LETTER, reviewer)
     act(proposal, Step.DECISION, "complete", reviewer)

@@ -70,7 +70,8 @@ class ProposalQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         if user.is_consultee:
-            return self.filter(pcc_id=user.consultee_pcc_id)
+            # Only routes with the councils' consultation (not representation) ask for theirs.
+            return self.filter(pcc_id=user.consultee_pcc_id, stages__step=Step.CONSULTATION)
         if user.is_assessor:
             return self.assessed_by(user)
         return self.visible_to(user)

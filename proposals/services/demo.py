@@ -197,7 +197,7 @@ INVITED_DEMO_USERS = [
     ),
     ("assessor-cipfa", Role.ASSESSOR, None, "CIPFA"),
 ]
-OPEN_CONSULTATION_TITLE = "West Mercia: consultation open (illustrative)"
+OPEN_CONSULTATION_TITLE = "West Mercia: consultation open"
 OPEN_CONSULTATION_SUMMARY = (
     "Illustrative: a made-up current proposal whose consultation is in progress, so that the "
     "demo's consultees can lodge representations. West Mercia's real proposal was approved in "

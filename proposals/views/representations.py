@@ -51,7 +51,7 @@ class PublicRecordView(OpenToOutsidersMixin, TemplateView):
         stages = {stage.step: stage for stage in proposal.stages.all()}
         return super().get_context_data(
             business_case_stage=stages[Step.BUSINESS_CASE],
-            consultation_stage=stages[Step.CONSULTATION],
+            consultation_stage=stages.get(Step.CONSULTATION),
             revision=selectors.business_case_as_submitted(proposal=proposal),
             sections=BUSINESS_CASE_SECTIONS,
             consultation=getattr(proposal, "consultation", None),
