@@ -464,17 +464,11 @@ def _seed_assessment(proposal: Proposal, assessment) -> None:
         summary=assessment.summary,
         source_url=assessment.source_url,
         # The published reports' conclusions per limb are not in the sources used here.
-        **limb_values(
-            {
-                limb: (
-                    LimbFinding.NO_ADVERSE_EFFECT
-                    if limb == Limb.PUBLIC_SAFETY
-                    else LimbFinding.IN_THE_INTERESTS,
-                    f"Illustrative: {assessment.assessor}'s conclusion on "
-                    f"{limb.label.lower()} is not in the public sources used here.",
-                )
-                for limb in Limb
-            }
+        **_approving_limbs(
+            lambda limb: (
+                f"Illustrative: {assessment.assessor}'s conclusion on "
+                f"{limb.label.lower()} is not in the public sources used here."
+            )
         ),
     )
     if assessment.document_name:
@@ -513,19 +507,26 @@ def limb_values(findings: dict) -> dict:
     return values
 
 
-def _illustrative_limbs(who: str) -> dict:
+def _approving_limbs(reasons) -> dict:
     """Findings on every limb that bear out an approval on economy, efficiency and
-    effectiveness, in words that say they were made up."""
+    effectiveness, each with `reasons(limb)`."""
     return limb_values(
         {
             limb: (
                 LimbFinding.NO_ADVERSE_EFFECT
                 if limb == Limb.PUBLIC_SAFETY
                 else LimbFinding.IN_THE_INTERESTS,
-                ILLUSTRATIVE_TEXT.format(section=f"{who} on {limb.label.lower()}"),
+                reasons(limb),
             )
             for limb in Limb
         }
+    )
+
+
+def _illustrative_limbs(who: str) -> dict:
+    """Approving findings in words that say they were made up."""
+    return _approving_limbs(
+        lambda limb: ILLUSTRATIVE_TEXT.format(section=f"{who} on {limb.label.lower()}")
     )
 
 
