@@ -523,21 +523,42 @@ def current_duty_evidence(*, user) -> QuerySet:
     )
 
 
-def duties_with_evidence(*, user) -> QuerySet:
-    """The Act's duties, each with `current_evidence`: how the latest revision of each
-    proposal the user may see addresses it, with the register entries it cites; and
-    `register_entries`: the entries of the collaboration register (of the areas the user may
-    see) that follow the duty, by area."""
-    evidence = (
+def duties_with_coverage(*, user) -> list[CollaborationDuty]:
+    """The Act's duties, each with `register_entries`: the entries of the collaboration
+    register (of the areas the user may see) that follow it, by area; and `coverage`: how many
+    proposals the user may see address it in their latest business case, per PCC (`pcc`,
+    `proposals`), with `addressed_by` their total. Counts rather than the evidence itself, so
+    the page stays a few kilobytes at any number of proposals: three queries."""
+    entries = CollaborationAgreement.objects.visible_to(user).select_related("pcc")
+    duties = list(
+        CollaborationDuty.objects.prefetch_related(
+            Prefetch("agreements", queryset=entries, to_attr="register_entries")
+        )
+    )
+    counts = (
         current_duty_evidence(user=user)
+        .values("duty_id", pcc=F("revision__proposal__pcc__name"))
+        .annotate(proposals=Count("pk"))
+        .order_by("pcc")
+    )
+    coverage = {}
+    for row in counts:
+        coverage.setdefault(row.pop("duty_id"), []).append(row)
+    for duty in duties:
+        duty.coverage = coverage.get(duty.pk, [])
+        duty.addressed_by = sum(row["proposals"] for row in duty.coverage)
+    return duties
+
+
+def duty_evidence(*, duty: CollaborationDuty, user) -> QuerySet:
+    """How the latest business case of each proposal the user may see addresses `duty`, with
+    the register entries each cites, by PCC and title."""
+    return (
+        current_duty_evidence(user=user)
+        .filter(duty=duty)
         .select_related("revision__proposal__pcc")
         .prefetch_related("agreements")
-        .order_by("revision__proposal__pcc__name", "revision__proposal__title")
-    )
-    entries = CollaborationAgreement.objects.visible_to(user).select_related("pcc")
-    return CollaborationDuty.objects.prefetch_related(
-        Prefetch("evidence", queryset=evidence, to_attr="current_evidence"),
-        Prefetch("agreements", queryset=entries, to_attr="register_entries"),
+        .order_by("revision__proposal__pcc__name", "revision__proposal__title", "pk")
     )
 
 

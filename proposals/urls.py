@@ -22,6 +22,7 @@ urlpatterns = [
     path("overview/", pages.OverviewView.as_view(), name="overview"),
     path("overview/proposals.csv", pages.OverviewCsvView.as_view(), name="overview-csv"),
     path("duties/", pages.DutiesView.as_view(), name="duties-list"),
+    path("duties/<int:pk>/", pages.DutyView.as_view(), name="duty"),
     path("collaboration/", collaboration.RegisterView.as_view(), name="collaboration"),
     path(
         "collaboration/register.csv",

@@ -138,46 +138,114 @@ def test_pcc_home_shows_next_deadlines_and_returned_reasons(client_for, essex_st
     assert "Due 15 January 2030" in page
 
 
-def test_the_duties_page_shows_evidence_from_each_proposals_latest_revision(
+def s21():
+    return CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+
+
+def duty_page(client, duty, query="") -> str:
+    return client.get(reverse("proposals:duty", args=[duty.pk]) + query).content.decode()
+
+
+def address(proposal, duty, evidence, by, base_revision=0):
+    drafting.business_case_duties_save(
+        proposal=proposal, evidence={duty: evidence}, base_revision=base_revision, by=by
+    )
+
+
+def test_a_duty_page_shows_evidence_from_each_proposals_latest_revision(
     client_for, reviewer, essex, essex_staff
 ):
     proposal = ProposalFactory(pcc=essex, title="Essex governance")
-    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
-    drafting.business_case_duties_save(
-        proposal=proposal, evidence={duty: "Old evidence"}, base_revision=0, by=essex_staff
-    )
-    drafting.business_case_duties_save(
-        proposal=proposal, evidence={duty: "New evidence"}, base_revision=1, by=essex_staff
-    )
-    page = client_for(reviewer).get(reverse("proposals:duties-list")).content.decode()
+    address(proposal, s21(), "Old evidence", essex_staff)
+    address(proposal, s21(), "New evidence", essex_staff, base_revision=1)
+    page = duty_page(client_for(reviewer), s21())
     assert "New evidence" in page
     assert "Old evidence" not in page
+    assert "1 proposal addresses it in its latest business case." in page
 
 
-def test_the_duties_page_names_each_pcc_once_beside_its_proposal(
+def test_a_duty_page_names_each_pcc_once_beside_its_proposal(
     client_for, reviewer, essex, essex_staff
 ):
     proposal = ProposalFactory(pcc=essex, title="Essex: PCC to become the fire authority")
-    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
-    drafting.business_case_duties_save(
-        proposal=proposal, evidence={duty: "Joint estates"}, base_revision=0, by=essex_staff
-    )
-    page = client_for(reviewer).get(reverse("proposals:duties-list")).content.decode()
+    address(proposal, s21(), "Joint estates", essex_staff)
+    page = duty_page(client_for(reviewer), s21())
     assert "Essex: Essex:" not in page
     assert '<td class="govuk-table__cell">Essex</td>' in page
     assert ">Essex: PCC to become the fire authority</a>" in page
 
 
-def test_pcc_people_see_only_their_own_evidence_on_the_duties_page(
+def test_pcc_people_see_only_their_own_evidence_and_counts_for_a_duty(
     client_for, sussex_staff, essex, essex_staff
 ):
-    proposal = ProposalFactory(pcc=essex, title="Essex governance")
-    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
-    drafting.business_case_duties_save(
-        proposal=proposal, evidence={duty: "Essex evidence"}, base_revision=0, by=essex_staff
+    address(
+        ProposalFactory(pcc=essex, title="Essex governance"), s21(), "Essex evidence", essex_staff
     )
-    page = client_for(sussex_staff).get(reverse("proposals:duties-list")).content.decode()
+    client = client_for(sussex_staff)
+    page = duty_page(client, s21())
     assert "Essex evidence" not in page
+    assert "No proposal that you can see addresses it yet." in page
+    summary = client.get(reverse("proposals:duties-list")).content.decode()
+    assert "Proposals addressing it, by PCC" not in summary
+
+
+def test_the_duties_page_counts_the_proposals_addressing_each_duty_by_pcc(
+    client_for, reviewer, essex, sussex, essex_staff, sussex_staff
+):
+    for number in range(3):
+        address(ProposalFactory(pcc=essex), s21(), f"Essex case {number}", essex_staff)
+    address(ProposalFactory(pcc=sussex), s21(), "Sussex case", sussex_staff)
+    page = client_for(reviewer).get(reverse("proposals:duties-list")).content.decode()
+    section = page.split(s21().title, 1)[1].split('<h2 class="govuk-heading-m">', 1)[0]
+    cells = (
+        '<td class="govuk-table__cell">{}</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    )
+    assert cells.format("Essex", 3) in section
+    assert cells.format("Sussex", 1) in section
+    assert "How the 4 proposals address it" in section
+    assert f'href="{reverse("proposals:duty", args=[s21().pk])}"' in section
+    # The evidence itself is on the duty's own page, not the summary.
+    assert "Essex case 0" not in page
+
+
+def test_a_duty_page_lists_its_proposals_a_page_at_a_time(client_for, reviewer, essex, essex_staff):
+    for number in range(30):
+        address(ProposalFactory(pcc=essex, title=f"Case {number:02}"), s21(), "Shared", essex_staff)
+    client = client_for(reviewer)
+    first, second = duty_page(client, s21()), duty_page(client, s21(), "?page=2")
+    assert "30 proposals address it in their latest business case: 1 to 25 below." in first
+    assert 'aria-label="Pagination"' in first
+    assert first.count('<tr class="govuk-table__row">') - 1 == 25
+    assert second.count('<tr class="govuk-table__row">') - 1 == 5
+    assert ">Case 29</a>" in second
+    assert ">Case 29</a>" not in first
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("essex_staff", 200),
+        ("essex_signatory", 200),
+        ("reviewer", 200),
+        ("funding_admin", 200),
+        ("site_admin", 200),
+        ("essex_consultee", 200),
+        ("assessor", 200),
+    ],
+)
+def test_every_role_can_read_a_duty_page_and_no_such_duty_is_not_found(
+    request, client_for, role, expected
+):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse("proposals:duty", args=[s21().pk])).status_code == expected
+    assert client.get(reverse("proposals:duty", args=[999999])).status_code == 404
+
+
+def test_a_duty_page_asks_anonymous_people_to_sign_in(client):
+    response = client.get(reverse("proposals:duty", args=[s21().pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def issued_feed(client) -> str:

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from .. import selectors
 from ..filters import ProposalFilter
-from ..models import Notification, Pcc, Proposal, Stage, Step
+from ..models import CollaborationDuty, Notification, Pcc, Proposal, Stage, Step
 from ..services import calendar
 from .base import RulePermissionMixin, read_only_page
 from .exports import csv_response, deadlines_calendar
@@ -253,7 +253,8 @@ class ReviewQueueView(RulePermissionMixin, TemplateView):
 
 @read_only_page
 class DutiesView(LoginRequiredMixin, TemplateView):
-    """The Act's collaboration duties and how each proposal addresses them."""
+    """The Act's collaboration duties: for each, the register entries following it and how
+    many proposals address it, per PCC (each duty's own page says how)."""
 
     template_name = "proposals/duties.html"
 
@@ -265,10 +266,41 @@ class DutiesView(LoginRequiredMixin, TemplateView):
             user.role,
             user.pcc_id,
             compute=lambda: rendered_parts(
-                "duties", ("list",), {"duties": selectors.duties_with_evidence(user=user)}
+                "duties", ("list",), {"duties": selectors.duties_with_coverage(user=user)}
             ),
         )
         return super().get_context_data(duties=duties, **kwargs)
+
+
+@read_only_page
+class DutyView(LoginRequiredMixin, TemplateView):
+    """One of the Act's duties and how each proposal the viewer may see addresses it, a page
+    of proposals at a time."""
+
+    template_name = "proposals/duty.html"
+
+    def get_context_data(self, **kwargs):
+        user, requested = self.request.user, page_asked(self.request)
+        duty = CollaborationDuty.objects.filter(pk=self.kwargs["pk"]).first()
+        if duty is None:
+            raise Http404("No such provision")
+
+        def evidence_page():
+            page = Paginator(
+                selectors.duty_evidence(duty=duty, user=user), PROPOSALS_PER_PAGE
+            ).get_page(requested)
+            figures = {"duty": duty, "page": page, "rows": page.object_list}
+            return {
+                "count": page.paginator.count,
+                "number": page.number,
+                **rendered_parts("duty", ("evidence",), figures),
+            }
+
+        evidence = selectors.dashboard_cached(
+            "duty", duty.pk, user.role, user.pcc_id, requested, compute=evidence_page
+        )
+        page = Paginator(range(evidence["count"]), PROPOSALS_PER_PAGE).get_page(evidence["number"])
+        return super().get_context_data(duty=duty, page=page, evidence=evidence, **kwargs)
 
 
 class CalendarView(LoginRequiredMixin, TemplateView):

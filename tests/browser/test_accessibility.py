@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from portal.models import Role
-from proposals.models import DocumentKind, GovernanceModel, Pcc, Step
+from proposals.models import CollaborationDuty, DocumentKind, GovernanceModel, Pcc, Step
 from proposals.models.choices import CLOSED_STAGE_STATUSES
 from proposals.selectors import the_fund
 from proposals.services import calendar, comments, drafting, funding
@@ -112,6 +112,7 @@ class World:
     documents: dict  # reach -> the id of a document of its proposal
     payment: int
     agreement: int  # an Essex collaboration agreement
+    duty: int  # a provision of the Act the business cases address
 
     def path(self, screen) -> str:
         proposal = self.proposals[screen.reach]
@@ -122,6 +123,7 @@ class World:
             document=self.documents[screen.reach],
             payment=self.payment,
             agreement=self.agreement,
+            duty=self.duty,
         )
 
 
@@ -264,6 +266,7 @@ def build_world() -> World:
         documents=documents,
         payment=payment.pk,
         agreement=AgreementFactory(pcc=essex, title="Shared estates").pk,
+        duty=CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)").pk,
     )
 
 
@@ -498,6 +501,7 @@ SCREENS = [
         fail=typed(id_amount="", id_reason=""),
     ),
     Screen("collaboration duties", "/duties/", EVERYONE),
+    Screen("a collaboration duty", "/duties/{duty}/", EVERYONE),
     Screen("collaboration register", "/collaboration/", EVERYONE),
     Screen("collaboration agreement", "/collaboration/{agreement}/", EVERYONE),
     Screen("record a collaboration agreement", "/collaboration/new/", PCC, fail=submit_empty),
@@ -608,6 +612,7 @@ NARROW = (
     "funding",
     "a PCC's funding",
     "collaboration duties",
+    "a collaboration duty",
     "collaboration register",
     "overview",
     "review queue",
