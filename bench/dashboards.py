@@ -270,7 +270,7 @@ def main() -> None:
         print(f"seed_demo --proposals {PROPOSALS}: {time.monotonic() - started:.1f} s")
         manage(env, "collectstatic", "--no-input", "-v0")
         manage(env, "shell", "-c", ENROL)
-        duty = manage(env, "shell", "-c", BUSIEST_DUTY).strip()
+        duty = manage(env, "shell", "-v0", "-c", BUSIEST_DUTY).split()[-1]
         DASHBOARDS[:] = [path.format(duty=duty) for path in DASHBOARDS]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(LATENCY_SCRIPT)

@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .cache import cache_optional
+from .cache import cache_optional, person_cached, person_forget, person_key
 from .models import HOME_OFFICE_ROLES, INVITED_ROLES
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ def must_use_codes(user) -> bool:
     )
 
 
+@person_key
 def _devices_key(user_id: int) -> str:
     return f"two-factor:devices:{user_id}"
 
@@ -67,15 +68,13 @@ def confirmed_device_ids(user) -> list[str]:
     code only once they enrol) and for everyone whose session passed a code (that device must
     still be theirs), so kept in the shared cache and forgotten whenever one of their devices
     is saved or removed (device_changed)."""
-    key = _devices_key(user.pk)
-    with _cache_optional(key):
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    ids = [device.persistent_id for device in devices_for_user(user, confirmed=True)]
-    with _cache_optional(key):
-        cache.set(key, ids, DEVICE_CACHE_SECONDS)
-    return ids
+    return person_cached(
+        user.pk,
+        _devices_key(user.pk),
+        lambda: [device.persistent_id for device in devices_for_user(user, confirmed=True)],
+        timeout=DEVICE_CACHE_SECONDS,
+        optional=_cache_optional,
+    )
 
 
 def has_confirmed_device(user) -> bool:
@@ -95,6 +94,7 @@ def device_changed(sender, instance, **kwargs):
 
 
 def _forget(key: str) -> None:
+    person_forget([key])
     with _cache_optional(key):
         cache.delete(key)
 

@@ -13,28 +13,24 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.db import transaction
 
-from portal.cache import cache_optional
+from portal.cache import cache_optional, person_cached, person_forget, person_key
 
 logger = logging.getLogger(__name__)
 
 UNREAD_COUNT_SECONDS = 10 * 60
 
 
+@person_key
 def _key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
 def unread_count(user_id: int, count: Callable[[], int]) -> int:
-    """The person's cached count, else `count()` (then cached)."""
-    key = _key(user_id)
-    with _optional(key):
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    counted = count()
-    with _optional(key):
-        cache.set(key, counted, UNREAD_COUNT_SECONDS)
-    return counted
+    """The person's cached count (read with their other per-page values), else `count()`
+    (then cached)."""
+    return person_cached(
+        user_id, _key(user_id), count, timeout=UNREAD_COUNT_SECONDS, optional=_optional
+    )
 
 
 def forget(user_ids: Iterable[int]) -> None:
@@ -47,6 +43,7 @@ def forget(user_ids: Iterable[int]) -> None:
 
 
 def _forget(keys: list[str]) -> None:
+    person_forget(keys)
     with _optional(",".join(keys)):
         cache.delete_many(keys)
 

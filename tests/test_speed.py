@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.cache import RedisCache
 from portal.middleware import TOUCHED_AT
 from proposals.models import Notification, Step
 from proposals.services.notifications import (
@@ -159,3 +160,33 @@ def test_pcc_people_without_an_app_cost_no_device_query_and_are_asked_once_they_
     assert client.get(page)["Location"].startswith("/accounts/two-factor/?next=")
     device.delete()
     assert client.get(page).status_code == 200
+
+
+def test_a_page_reads_the_persons_devices_and_unread_count_in_one_cache_round_trip(
+    redis_cache, client_for, reviewer, monkeypatch
+):
+    client = client_for(reviewer)
+    notification_send(
+        user=reviewer, title="Hello", body="", link="/", email_template="emails/message"
+    )
+    assert header_count(client) == "1 unread"  # both now cached
+    reads = []
+    get, get_many = RedisCache.get, RedisCache.get_many
+
+    def logged_get(cache, key, *args, **kwargs):
+        reads.append(key)
+        return get(cache, key, *args, **kwargs)
+
+    def logged_get_many(cache, keys, *args, **kwargs):
+        reads.append(sorted(keys))
+        return get_many(cache, keys, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCache, "get", logged_get)
+    monkeypatch.setattr(RedisCache, "get_many", logged_get_many)
+    assert header_count(client) == "1 unread"
+    person = [f"notifications:unread:{reviewer.pk}", f"two-factor:devices:{reviewer.pk}"]
+    assert person in reads
+    assert not [key for key in reads if isinstance(key, str) and key in person]
+    # Read, and shown unread no more, within the same round of pages.
+    notifications_mark_all_read(user=reviewer)
+    assert header_count(client) == ""
