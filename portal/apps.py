@@ -7,8 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal and users"
 
     def ready(self):
-        # Connect their receivers: the security log, and the session's lifetimes at sign-in.
-        from . import middleware, security_log  # noqa: F401
+        # Connect their receivers: the security log, the session's lifetimes at sign-in, and
+        # forgetting the cached copy of an account when it changes.
+        from . import backends, middleware, security_log  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from django.core.cache import cache
 from django.core.cache.backends import redis as redis_backend
 from django.core.signals import request_finished, request_started
+from django.db import transaction
 from django.dispatch import receiver
 
 
@@ -115,13 +116,20 @@ def person_cached(user_id: int, key: str, compute: Callable, *, timeout: int, op
     return value
 
 
-def person_forget(keys: list[str]) -> None:
-    """Forget values at `keys` in this request's read too (the caller deletes them from the
-    cache), so a page that changes one and then shows it reads it afresh."""
-    values = _person_values.get()
-    if values is not None:
-        for key in keys:
+def person_cache_forget(keys: list[str], *, optional) -> None:
+    """Drop the values at `keys` (person_key's) now, in this request's read too, and again once
+    the current transaction commits, so a value read by another request in between is not
+    kept either."""
+
+    def forget():
+        values = _person_values.get()
+        for key in keys if values is not None else ():
             values.pop(key, None)
+        with optional(",".join(keys)):
+            cache.delete_many(keys)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 _PERSON = "__person__"

@@ -138,7 +138,10 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account and address are refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # With Redis, the signed-in person is read from it (no query per request): portal/backends.py.
+    "portal.backends.CachedModelBackend"
+    if env.str("REDIS_URL", default="")
+    else "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

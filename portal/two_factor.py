@@ -19,8 +19,6 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -29,7 +27,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .cache import cache_optional, person_cached, person_forget, person_key
+from .cache import cache_optional, person_cache_forget, person_cached, person_key
 from .models import HOME_OFFICE_ROLES, INVITED_ROLES
 
 logger = logging.getLogger(__name__)
@@ -88,15 +86,7 @@ def has_confirmed_device(user) -> bool:
 def device_changed(sender, instance, **kwargs):
     """A device added, confirmed or removed: its owner's devices are looked up afresh, now and
     once the change commits (so a list read in between is not kept)."""
-    key = _devices_key(instance.user_id)
-    _forget(key)
-    transaction.on_commit(lambda: _forget(key))
-
-
-def _forget(key: str) -> None:
-    person_forget([key])
-    with _cache_optional(key):
-        cache.delete(key)
+    person_cache_forget([_devices_key(instance.user_id)], optional=_cache_optional)
 
 
 def _cache_optional(key: str):

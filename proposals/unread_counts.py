@@ -10,10 +10,7 @@ count is kept at most UNREAD_COUNT_SECONDS, in case a write goes round the ORM.
 import logging
 from collections.abc import Callable, Iterable
 
-from django.core.cache import cache
-from django.db import transaction
-
-from portal.cache import cache_optional, person_cached, person_forget, person_key
+from portal.cache import cache_optional, person_cache_forget, person_cached, person_key
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +33,8 @@ def unread_count(user_id: int, count: Callable[[], int]) -> int:
 def forget(user_ids: Iterable[int]) -> None:
     """Drop these people's counts now and once the current transaction commits."""
     keys = [_key(user_id) for user_id in set(user_ids)]
-    if not keys:
-        return
-    _forget(keys)
-    transaction.on_commit(lambda: _forget(keys))
-
-
-def _forget(keys: list[str]) -> None:
-    person_forget(keys)
-    with _optional(",".join(keys)):
-        cache.delete_many(keys)
+    if keys:
+        person_cache_forget(keys, optional=_optional)
 
 
 def _optional(key: str):

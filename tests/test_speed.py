@@ -162,7 +162,7 @@ def test_pcc_people_without_an_app_cost_no_device_query_and_are_asked_once_they_
     assert client.get(page).status_code == 200
 
 
-def test_a_page_reads_the_persons_devices_and_unread_count_in_one_cache_round_trip(
+def test_a_page_reads_the_person_their_devices_and_unread_count_in_one_cache_round_trip(
     redis_cache, client_for, reviewer, monkeypatch
 ):
     client = client_for(reviewer)
@@ -184,9 +184,41 @@ def test_a_page_reads_the_persons_devices_and_unread_count_in_one_cache_round_tr
     monkeypatch.setattr(RedisCache, "get", logged_get)
     monkeypatch.setattr(RedisCache, "get_many", logged_get_many)
     assert header_count(client) == "1 unread"
-    person = [f"notifications:unread:{reviewer.pk}", f"two-factor:devices:{reviewer.pk}"]
+    person = [
+        f"auth:user:{reviewer.pk}",
+        f"notifications:unread:{reviewer.pk}",
+        f"two-factor:devices:{reviewer.pk}",
+    ]
     assert person in reads
     assert not [key for key in reads if isinstance(key, str) and key in person]
     # Read, and shown unread no more, within the same round of pages.
     notifications_mark_all_read(user=reviewer)
     assert header_count(client) == ""
+
+
+def test_a_signed_in_page_reads_the_person_from_the_cache_and_sees_each_change_at_once(
+    redis_cache, client_for, reviewer
+):
+    client = client_for(reviewer)
+    assert client.get(DUTIES).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DUTIES).status_code == 200
+    assert queries_on("portal_user", queries) == []
+    # A change to the account shows on the next page...
+    reviewer.username = "reviewer-renamed"
+    reviewer.save(update_fields=["username"])
+    assert "(reviewer-renamed)" in client.get(DUTIES).content.decode()
+    # ...and a deactivated account is signed out on its next page.
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    assert client.get(DUTIES)["Location"].startswith("/accounts/login/")
+
+
+def test_a_new_password_signs_out_the_persons_other_sessions_at_once(
+    redis_cache, client_for, reviewer
+):
+    client = client_for(reviewer)
+    assert client.get(DUTIES).status_code == 200
+    reviewer.set_password("a-new-long-password-for-the-test")
+    reviewer.save()
+    assert client.get(DUTIES)["Location"].startswith("/accounts/login/")
