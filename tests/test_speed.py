@@ -222,3 +222,18 @@ def test_a_new_password_signs_out_the_persons_other_sessions_at_once(
     reviewer.set_password("a-new-long-password-for-the-test")
     reviewer.save()
     assert client.get(DUTIES)["Location"].startswith("/accounts/login/")
+
+
+def test_a_pcc_page_looks_for_unread_news_only_when_the_person_has_some(
+    redis_cache, client_for, essex_staff
+):
+    client = client_for(essex_staff)
+    page = reverse("proposals:pcc", kwargs={"slug": "essex"})
+    client.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Your unread notifications" not in client.get(page).content.decode()
+    assert queries_on("proposals_notification", queries) == []
+    notification_send(
+        user=essex_staff, title="Funding paid", body="", link="/", email_template="emails/message"
+    )
+    assert "Funding paid" in client.get(page).content.decode()

@@ -21,6 +21,7 @@ from .. import selectors
 from ..filters import ProposalFilter
 from ..models import CollaborationDuty, Notification, Pcc, Proposal, Stage, Step
 from ..services import calendar
+from ..services.notifications import notifications_unread_count
 from .base import RulePermissionMixin, read_only_page
 from .exports import csv_response, deadlines_calendar
 
@@ -189,10 +190,13 @@ class PccView(LoginRequiredMixin, TemplateView):
 
         pcc_page = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
         page = Paginator(range(pcc_page["count"]), PROPOSALS_PER_PAGE).get_page(pcc_page["number"])
+        # The person's unread count is already read (cached) for the header: none, no query.
         unread = (
             Notification.objects.for_user(self.request.user)
             .unread()
             .about_pcc(pcc_page["pk"])[:UNREAD_ON_HOME]
+            if notifications_unread_count(user=self.request.user)
+            else []
         )
         return super().get_context_data(
             page=page,
