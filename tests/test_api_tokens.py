@@ -3,6 +3,7 @@ is shown once, stored as a digest, and authenticates API calls (portal/api_auth.
 owner until it is revoked."""
 
 import hashlib
+import logging
 import re
 from datetime import timedelta
 from io import StringIO
@@ -307,6 +308,17 @@ def test_a_bad_bearer_header_answers_401_with_a_challenge_and_why(rf, header, me
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.data["detail"] == message
+
+
+def test_a_refused_token_is_in_the_security_log_without_the_token(essex_staff, rf, caplog):
+    caplog.set_level(logging.INFO, logger="portal.security")
+    token, secret = api_tokens.api_token_issue(user=essex_staff, name="Tracker", by=essex_staff)
+    api_tokens.api_token_revoke(token=token, by=essex_staff)
+    assert call_api(rf, secret).status_code == 401
+    (record,) = [record for record in caplog.records if record.name == "portal.security"]
+    assert (record.event, record.reason) == ("api_token_refused", UNKNOWN_TOKEN)
+    assert secret not in caplog.text
+    assert secret[: api_tokens.PREFIX_LENGTH] not in caplog.text
 
 
 def test_a_disabled_accounts_token_answers_401(essex_staff, rf):

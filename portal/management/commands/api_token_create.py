@@ -24,7 +24,7 @@ class Command(BaseCommand):
         try:
             token, secret = api_tokens.api_token_issue(user=user, name=name, by=None)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+            raise CommandError(f"{username}: {' '.join(error.messages)}") from error
         # The secret alone on standard output, so `TOKEN=$(manage.py api_token_create ...)`
         # works; what it is, on standard error.
         self.stderr.write(
