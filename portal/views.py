@@ -268,8 +268,7 @@ class ApiTokensView(LoginRequiredMixin, FormView):
     form_class = ApiTokenForm
 
     def get_context_data(self, **kwargs):
-        tokens = self.request.user.api_tokens.select_related("revoked_by")
-        return super().get_context_data(tokens=tokens, **kwargs)
+        return super().get_context_data(tokens=self.request.user.api_tokens.all(), **kwargs)
 
     def form_valid(self, form):
         user = self.request.user
