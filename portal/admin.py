@@ -14,11 +14,12 @@ from django_otp.plugins.otp_totp import admin as otp_totp_admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from proposals.admin import ReadOnly
-from proposals.services import accounts
+from proposals.services import accounts, api_tokens
 from proposals.services.admin_actions import sign_in_lockouts_clear
 
-from .models import User
+from .models import ApiToken, User
 
+TOKENS_REVOKED = "{count} API {tokens} revoked; each owner is told by e-mail and in the portal"
 ENROLMENT_LINK_SENT = (
     "Enrolment link e-mailed to {user} at {email}; it works once, for {hours} hours"
 )
@@ -86,6 +87,36 @@ class UserAdmin(DjangoUserAdmin):
                     ),
                     messages.SUCCESS,
                 )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnly, admin.ModelAdmin):
+    """People's API tokens, to see and to revoke (through api_token_revoke: audited, and the
+    owner told). Nothing is added or changed here: people create their own on their page, and
+    operators with `manage.py api_token_create`. The digest is not shown: it is no use to read."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected API tokens")
+    def revoke(self, request, queryset):
+        revoked = 0
+        for token in queryset.select_related("user"):
+            try:
+                api_tokens.api_token_revoke(token=token, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
+                revoked += 1
+        if revoked:
+            tokens = "token" if revoked == 1 else "tokens"
+            self.message_user(
+                request, TOKENS_REVOKED.format(count=revoked, tokens=tokens), messages.SUCCESS
+            )
 
 
 # --- Sign-in protection in admin ------------------------------------------------------------

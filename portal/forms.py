@@ -6,6 +6,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 
+from proposals.forms.base import GovukForm
+from proposals.services import api_tokens
+
 from . import security_log, sign_in, two_factor
 
 INVALID_SIGN_IN = "Enter a correct username and password. Both are case-sensitive."
@@ -140,3 +143,22 @@ class EnrolmentForm(forms.Form):
         if authenticate(self.request, username=username, password=password) is None:
             raise ValidationError(WRONG_PASSWORD)
         return password
+
+
+API_TOKEN_NAME_TOO_LONG = "Enter a name of 80 characters or fewer"
+
+
+class ApiTokenForm(GovukForm):
+    """A new API token's name, so its owner can tell their tokens apart."""
+
+    submit_label = "Create token"
+
+    name = forms.CharField(
+        label="Name this token",
+        help_text="Say what will use it, like “Monthly report” or “Force tracker”",
+        max_length=80,
+        error_messages={
+            "required": api_tokens.NAME_REQUIRED,
+            "max_length": API_TOKEN_NAME_TOO_LONG,
+        },
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -250,3 +251,72 @@ class EnrolmentLink(models.Model):
 
     def __str__(self):
         return f"Enrolment link for {self.user.username}, {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Tokens that still work: not revoked."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A person's named credential for the JSON API (issue 16), used as
+    `Authorization: Bearer <secret>`; it reaches what its owner may reach, no more.
+
+    Only the SHA-256 digest of the secret is stored, with its first characters so its owner can
+    tell tokens apart: the database alone cannot call the API. Revoking keeps the row (and so
+    the history that names it); a revoked token stops working at once.
+    Issuing and revoking are services in proposals/services/api_tokens.py.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        max_length=80, help_text="Its owner's own label, like “Monthly report”."
+    )
+    digest = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="SHA-256 (hex) of the secret; the secret itself is never stored.",
+    )
+    prefix = models.CharField(
+        max_length=8, help_text="The secret's first characters, to tell tokens apart."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who revoked it: its owner or a site admin (empty while it works).",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+        constraints = [
+            # Names tell a person's working tokens apart; a revoked token's name is free again.
+            models.UniqueConstraint(
+                Lower("name"),
+                "user",
+                condition=Q(revoked_at__isnull=True),
+                name="api_token_name_unique_per_user_while_active",
+                violation_error_message="This person already has a working token of this name.",
+            ),
+            models.CheckConstraint(
+                name="api_token_revoked_by_only_when_revoked",
+                condition=Q(revoked_by__isnull=True) | Q(revoked_at__isnull=False),
+                violation_error_message="Only a revoked token has someone who revoked it.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -32,6 +32,12 @@ urlpatterns = [
         views.DeviceRemoveView.as_view(),
         name="two-factor-device-remove",
     ),
+    path("account/api-tokens/", views.ApiTokensView.as_view(), name="api-tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        views.ApiTokenRevokeView.as_view(),
+        name="api-token-revoke",
+    ),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     # Where the proxy sends a body over its limit, for the same GOV.UK 413 page.

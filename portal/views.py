@@ -21,17 +21,18 @@ from django.views.generic import FormView, TemplateView
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from proposals.services import accounts
+from proposals.services import accounts, api_tokens
 from proposals.views.base import add_errors
 
 from . import health, security_log, two_factor
-from .forms import EnrolmentForm, OneTimePasswordForm
+from .forms import ApiTokenForm, EnrolmentForm, OneTimePasswordForm
 from .models import EnrolmentLink
 
 #: A code typed for a key this session no longer has: it expired, or was never shown here.
 KEY_EXPIRED = "Add the key shown below to your authenticator app, then enter the code it shows"
 DEVICE_ADDED = "“{name}” added. From now on, sign in with your password and a code from it."
 DEVICE_REMOVED = "“{name}” removed"
+TOKEN_REVOKED = "“{name}” revoked: anything using it can no longer reach the portal."
 
 
 @login_required
@@ -254,3 +255,45 @@ class DeviceRemoveView(LoginRequiredMixin, View):
         else:
             messages.success(request, DEVICE_REMOVED.format(name=device.name))
         return redirect("two-factor-devices")
+
+
+class ApiTokensView(LoginRequiredMixin, FormView):
+    """The person's API tokens (name, first characters, created, last used, state), a form to
+    create one, and a button to revoke each. A new token's secret is shown once, in the answer
+    to the post that made it (never in an address, never stored). Every signed-in role may have
+    tokens; people who sign in with a code reach this page only once they have passed it
+    (TwoFactorRequiredMiddleware)."""
+
+    template_name = "portal/api_tokens.html"
+    form_class = ApiTokenForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tokens=self.request.user.api_tokens.all(), **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        try:
+            token, secret = api_tokens.api_token_issue(
+                user=user, name=form.cleaned_data["name"], by=user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        return render(
+            self.request, "portal/api_token_created.html", {"token": token, "secret": secret}
+        )
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    """POST: revoke one of your own tokens (anyone else's answers 404)."""
+
+    def post(self, request, pk):
+        token = get_object_or_404(request.user.api_tokens.select_related("user"), pk=pk)
+        try:
+            api_tokens.api_token_revoke(token=token, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, TOKEN_REVOKED.format(name=token.name))
+        return redirect("api-tokens")

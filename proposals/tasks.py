@@ -145,6 +145,6 @@ def send_message_digests() -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
-def send_account_notice(user_id: int, title: str, body: str) -> None:
-    """Tell an account's owner that an authenticator app was added or removed."""
-    account_notice_send(user_id=user_id, title=title, body=body)
+def send_account_notice(user_id: int, title: str, body: str, page: str = "two_factor") -> None:
+    """Tell an account's owner that an authenticator app or an API token was added or removed."""
+    account_notice_send(user_id=user_id, title=title, body=body, page=page)

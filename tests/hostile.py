@@ -19,7 +19,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from portal.models import User
+from portal.models import ApiToken, User
 from proposals.models import (
     Allocation,
     Assessment,
@@ -233,6 +233,7 @@ WRITABLE = [
     MessageDelivery,
     MessagePreference,
     AuditEvent,
+    ApiToken,
 ]
 
 

@@ -33,6 +33,8 @@ MATRIX = {
     "/review/": ["login", 403, 403, 403, 200, 200, 200, 403, 403],
     "/duties/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
     "/calendar/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
+    # Each person's own API tokens (tests/test_api_tokens.py: another's answers 404).
+    "/account/api-tokens/": ["login", 200, 200, 200, 200, 200, 200, 200, 200],
     # The collaboration register: its entries' pages are in tests/test_collaboration.py.
     "/collaboration/": ["login", 200, 200, 200, 200, 200, 200, 403, 403],
     "/collaboration/register.csv": ["login", 200, 200, 200, 200, 200, 200, 403, 403],

@@ -1,5 +1,5 @@
-"""Hostile input to each person's own pages: signing in, notifications, reminder preferences
-and the calendar address. No server error; nobody reaches anyone else's notifications; a
+"""Hostile input to each person's own pages: signing in, notifications, reminder preferences,
+the calendar address and API tokens. No server error; nobody reaches anyone else's notifications; a
 refused form says why, keeps what was typed (never a password) and writes nothing."""
 
 import re
@@ -13,14 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.forms import (
+    API_TOKEN_NAME_TOO_LONG,
     INVALID_SIGN_IN,
     PASSWORD_REQUIRED,
     USERNAME_REQUIRED,
     USERNAME_TOO_LONG,
 )
+from portal.models import ApiToken
 from portal.two_factor import WRONG_CODE, WRONG_CODE_OR_RECOVERY_CODE
 from proposals.forms.notifications import EARLY_REMINDERS_REQUIRED, NO, YES
 from proposals.models import Step
+from proposals.services import api_tokens
 from proposals.services.calendar import calendar_token_issue
 from proposals.services.workflow import stage_set_due_date
 
@@ -28,6 +31,7 @@ from .factories import TEST_PASSWORD, NotificationFactory, UserFactory
 from .hostile import (
     HOSTILE,
     NULL_CHARACTERS,
+    as_text,
     assert_not_server_error,
     assert_out_of_reach,
     assert_refused,
@@ -182,6 +186,54 @@ def test_a_made_up_calendar_address_is_not_found(client, essex_staff, token):
     response = client.get(f"/calendar/{quote(token, safe='')}.ics")
     assert_not_server_error(response)
     assert response.status_code == 404
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def taken(essex_staff):
+    """A working token of essex_staff's, whose name another may not have."""
+    return api_tokens.api_token_issue(user=essex_staff, name="Taken", by=essex_staff)[0]
+
+
+@pytest.fixture
+def their_token(reviewer):
+    return api_tokens.api_token_issue(user=reviewer, name="Theirs", by=reviewer)[0]
+
+
+@HOSTILE
+@given(name=mostly(st.sampled_from(["Monthly report", "  Tracker ", "x" * 80, "taken"])))
+def test_an_api_token_takes_a_plain_new_name_or_is_refused_with_why(
+    client_for, essex_staff, taken, name
+):
+    client = client_for(essex_staff)
+    accepted, cleaned = as_text(name, required=True, max_length=80)
+    accepted = accepted and cleaned.lower() != "taken"
+    with rolled_back():
+        before = snapshot()
+        response = client.post(reverse("api-tokens"), {"name": name})
+        if accepted:
+            assert response.status_code == 200
+            assert ApiToken.objects.get(user=essex_staff, name=cleaned).is_active
+            assert "it is shown only this once" in response.content.decode()
+        else:
+            messages = assert_refused(response, before, kept=[name])
+            if cleaned.lower() == "taken":
+                assert api_tokens.NAME_TAKEN.format(name=cleaned) in messages
+            elif len(cleaned) > 80:
+                assert API_TOKEN_NAME_TOO_LONG in messages
+
+
+@HOSTILE
+@given(pk=st.one_of(st.just("theirs"), st.integers(0, 10**6), st.integers(2**31, 2**64)))
+def test_nobody_revokes_another_persons_api_token(client_for, essex_staff, their_token, pk):
+    client = client_for(essex_staff)
+    with rolled_back():
+        before = snapshot()
+        target = their_token.pk if pk == "theirs" else pk
+        response = client.post(f"/account/api-tokens/{target}/revoke/")
+        assert_out_of_reach(response, before, status=404)
 
 
 # --- One-time passwords ----------------------------------------------------------------------

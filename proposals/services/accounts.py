@@ -66,7 +66,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _london(moment) -> str:
+def london_moment(moment) -> str:
     """“1 December 2026 at 09:30”, in Europe/London."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'j F Y')} at {local:%H:%M}"
@@ -109,7 +109,7 @@ def enrolment_link_issue(
     email_send(
         user=user,
         title=title,
-        body=body.format(expires=_london(link.expires_at), **(words or {})),
+        body=body.format(expires=london_moment(link.expires_at), **(words or {})),
         link=path,
         template="emails/account",
         context={"link_text": "Set up your authenticator app"},
@@ -223,19 +223,33 @@ def devices_reset(*, user: User, by: User | None) -> str:
 
 
 def _tell_owner(user: User, title: str, *, name: str, change: str) -> None:
-    body = DEVICE_CHANGED_BODY.format(name=name, change=change, when=_london(timezone.now()))
+    body = DEVICE_CHANGED_BODY.format(name=name, change=change, when=london_moment(timezone.now()))
+    account_notice_queue(user=user, title=title, body=body)
+
+
+#: The account page each kind of notice links to (its URL name), and the link's words.
+ACCOUNT_PAGES = {
+    "two_factor": ("two-factor-devices", "See the authenticator apps on your account"),
+    "api_tokens": ("api-tokens", "See the API tokens on your account"),
+}
+
+
+def account_notice_queue(*, user: User, title: str, body: str, page: str = "two_factor") -> None:
+    """Once the change commits, tell the account's owner (account_notice_send, in a task)."""
     from ..tasks import send_account_notice  # the tasks module imports the services
 
-    transaction.on_commit(lambda: send_account_notice.delay(user.pk, title, body))
+    transaction.on_commit(lambda: send_account_notice.delay(user.pk, title, body, page))
 
 
-def account_notice_send(*, user_id: int, title: str, body: str) -> None:
-    """Tell the account's owner about a change to their sign-in, in the portal and by e-mail."""
+def account_notice_send(*, user_id: int, title: str, body: str, page: str = "two_factor") -> None:
+    """Tell the account's owner about a change to their sign-in, in the portal and by e-mail,
+    linking to the account page (ACCOUNT_PAGES) where they can see it."""
+    url_name, link_text = ACCOUNT_PAGES[page]
     notification_send(
         user=User.objects.get(pk=user_id),
         title=title,
         body=body,
-        link=reverse("two-factor-devices"),
+        link=reverse(url_name),
         email_template="emails/account",
-        email_context={"link_text": "See the authenticator apps on your account"},
+        email_context={"link_text": link_text},
     )
