@@ -116,6 +116,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Each web thread keeps its connection between requests, checked before it is reused: opening
+# one starts a PostgreSQL process, which cost a simple page more than all its own work did.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer is reported (/healthz, an error page) within this time,
     # rather than holding a web thread until the operating system gives up.
