@@ -465,6 +465,19 @@ def test_a_return_needs_reasons_and_tells_the_pcc(
     )
 
 
+def test_pcc_staff_revise_a_returned_stage_and_submit_it_again(
+    reviewer, essex_staff, essex_proposal, submitted
+):
+    stage_transition(stage=submitted, action="return_to_pcc", by=reviewer, reason=RETURN_REASONS)
+    client = api_for(essex_staff)
+    problem(api_for(reviewer).post(stage_url(essex_proposal, Step.BUSINESS_CASE, "revise")), 403)
+    revised = client.post(stage_url(essex_proposal, Step.BUSINESS_CASE, "revise"))
+    assert revised.json()["stage"]["status"] == "in_progress"
+    again = client.post(stage_url(essex_proposal, Step.BUSINESS_CASE, "submit"))
+    assert again.json()["stage"]["status"] == "submitted"
+    assert again.json()["stage"]["return_reasons"] == ""
+
+
 @pytest.mark.parametrize("role", ["essex_staff", "essex_signatory", "funding_admin", "site_admin"])
 def test_only_reviewers_approve_or_return(everyone, essex_proposal, submitted, role):
     client = api_for(everyone[role])

@@ -27,6 +27,7 @@ urlpatterns = [
         name="business-case-section",
     ),
     path(STAGE + "submit/", views.StageSubmitView.as_view(), name="stage-submit"),
+    path(STAGE + "revise/", views.StageReviseView.as_view(), name="stage-revise"),
     path(STAGE + "approve/", views.StageApproveView.as_view(), name="stage-approve"),
     path(STAGE + "return/", views.StageReturnView.as_view(), name="stage-return"),
     path("fund/", views.FundView.as_view(), name="fund"),

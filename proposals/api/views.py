@@ -280,6 +280,18 @@ class StageSubmitView(StageActionView):
         return super().post(request, pk, step)
 
 
+class StageReviseView(StageActionView):
+    transition = "revise"
+
+    @extend_schema(
+        summary="Reopen a returned stage to revise it (PCC staff and signatories)",
+        request=None,
+        **ACTION_SCHEMA,
+    )
+    def post(self, request, pk, step):
+        return super().post(request, pk, step)
+
+
 class StageApproveView(StageActionView):
     transition = "approve"
 
