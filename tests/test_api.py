@@ -141,8 +141,10 @@ def test_each_role_lists_the_proposals_and_pccs_its_pages_show(
 
 def test_anonymous_callers_are_asked_for_credentials(essex_proposal):
     for url in (f"{API}proposals/", proposal_url(essex_proposal), f"{API}fund/", f"{API}events/"):
-        body = problem(api_for(None).get(url), 403)
-        assert body["detail"] == NOT_AUTHENTICATED_DETAIL
+        response = api_for(None).get(url)
+        assert problem(response, 401)["detail"] == NOT_AUTHENTICATED_DETAIL
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    problem(api_for(None).post(f"{API}proposals/", {}, format="json"), 401)
 
 
 def test_another_pccs_objects_answer_404_to_every_endpoint(sussex_staff, essex_proposal):

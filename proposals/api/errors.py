@@ -32,6 +32,7 @@ NOT_AUTHENTICATED_DETAIL = (
     "Sign in, or send an API token in the Authorization header: `Bearer <token>`."
 )
 NOT_FOUND_DETAIL = "There is nothing here, or nothing you may see."
+BEARER_CHALLENGE = 'Bearer realm="api"'
 SESSION_NOT_VERIFIED = (
     "Your session has not passed its one-time code: sign in to the portal with your code "
     "first, or use an API token."
@@ -123,8 +124,12 @@ def problem_exception_handler(exc, context):
         detail = (
             NOT_AUTHENTICATED_DETAIL
             if isinstance(exc, exceptions.NotAuthenticated)
-            else (" ".join(_messages(exc.detail)))
+            else " ".join(_messages(exc.detail))
         )
+        # 401 with the scheme to use, whichever authentication class came first (DRF answers
+        # 403 when the first one names no scheme, as the session's does not).
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response["WWW-Authenticate"] = BEARER_CHALLENGE
     elif response.status_code == status.HTTP_404_NOT_FOUND:
         detail = NOT_FOUND_DETAIL
     else:
