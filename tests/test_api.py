@@ -26,6 +26,9 @@ from proposals.api.views import CREATE_ONLY_PCC_PEOPLE
 from proposals.models import (
     AuditEvent,
     BusinessCaseRevision,
+    CollaborationDuty,
+    Confidence,
+    GovernanceModel,
     MessageDelivery,
     MessageEvent,
     Notification,
@@ -235,6 +238,31 @@ def test_every_stage_status_reads_with_its_label(reviewer, essex_proposal, statu
     stages = api_for(reviewer).get(proposal_url(essex_proposal)).json()["stages"]
     shown = {stage["step"]: (stage["status"], stage["status_label"]) for stage in stages}
     assert shown[Step(step).slug] == (status, StageStatus(status).label)
+
+
+@pytest.mark.parametrize("model", GovernanceModel.values)
+def test_every_governance_model_reads_with_its_label(reviewer, essex, model):
+    proposal = ProposalFactory(pcc=essex, governance_model=model)
+    body = api_for(reviewer).get(proposal_url(proposal)).json()
+    assert (body["governance_model"], body["governance_model_label"]) == (
+        model,
+        GovernanceModel(model).label,
+    )
+    assert [stage["step"] for stage in body["stages"]] == [
+        Step(step).slug for step in workflow.route(model)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "choices"),
+    [("kind", CollaborationDuty.Kind), ("confidence", Confidence)],
+)
+def test_every_duty_kind_and_confidence_reads_with_its_label(essex_staff, field, choices):
+    duty = CollaborationDuty.objects.order_by("position").first()
+    for value in choices.values:
+        CollaborationDuty.objects.filter(pk=duty.pk).update(**{field: value})
+        body = api_for(essex_staff).get(f"{API}collaboration-duties/{duty.pk}/").json()
+        assert (body[field], body[f"{field}_label"]) == (value, choices(value).label)
 
 
 def test_an_unknown_address_under_the_api_is_a_problem_not_a_page(reviewer):

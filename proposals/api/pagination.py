@@ -26,6 +26,7 @@ class EventCursorPagination(pagination.CursorPagination):
     """
 
     ordering = ("created_at", "id")
+    cursor_query_description = "Where to carry on: the `next` link of the last answer."
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
