@@ -1,6 +1,8 @@
 """The JSON API (issue 16): what each role reads and may change through it, the same as on the
 pages; refusals as problem details; the history naming the API and the token; the events feed."""
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -532,6 +534,20 @@ def test_the_history_page_says_a_change_came_through_the_api(
     )
     page = client_for(essex_staff).get(reverse("proposals:detail", args=[essex_proposal.pk]))
     assert "through API token “Essex tracker”" in page.content.decode()
+
+
+def test_the_history_download_says_a_change_came_through_the_api(
+    client_for, essex_staff, essex_proposal
+):
+    api_for(essex_staff).put(
+        section_url(essex_proposal), {"text": "Shared estates.", "version": 0}, format="json"
+    )
+    download = client_for(essex_staff).get(
+        reverse("proposals:history-csv", args=[essex_proposal.pk])
+    )
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["Through"] for row in rows] == ["API token “Essex tracker”"]
 
 
 def test_the_history_reads_in_words_newest_first(essex_staff, essex_proposal):

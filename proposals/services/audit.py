@@ -1,6 +1,5 @@
 """The one way anything is written to the append-only history."""
 
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db.models import Model
@@ -10,16 +9,6 @@ from ..models import AuditEvent, Proposal
 #: How the change being recorded reached the portal, when not through its pages: set for the
 #: length of an API request (proposals/api/views.py), e.g. "API token “Home Office tracker”".
 recorded_via: ContextVar[str] = ContextVar("recorded_via", default="")
-
-
-@contextmanager
-def changes_made_via(via: str):
-    """Every audit event recorded inside the block says it came `via` this route."""
-    token = recorded_via.set(via)
-    try:
-        yield
-    finally:
-        recorded_via.reset(token)
 
 
 def audit_event_build(
