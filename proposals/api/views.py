@@ -262,44 +262,37 @@ class StageActionView(ProposalChildMixin, APIView):
         )
 
 
-ACTION_SCHEMA = {
-    "parameters": [STEP_PARAMETER],
-    "responses": serializers.StageActionResultSerializer,
-}
+def stage_action_schema(summary: str, request=None):
+    """The schema of one stage action's POST."""
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            request=request,
+            parameters=[STEP_PARAMETER],
+            responses=serializers.StageActionResultSerializer,
+        )
+    )
 
 
+@stage_action_schema("Submit a stage for review (PCC staff and signatories)")
 class StageSubmitView(StageActionView):
     transition = "submit"
 
-    @extend_schema(
-        summary="Submit a stage for review (PCC staff and signatories)",
-        request=None,
-        **ACTION_SCHEMA,
-    )
-    def post(self, request, pk, step):
-        return super().post(request, pk, step)
 
-
+@stage_action_schema("Reopen a returned stage to revise it (PCC staff and signatories)")
 class StageReviseView(StageActionView):
     transition = "revise"
 
-    @extend_schema(
-        summary="Reopen a returned stage to revise it (PCC staff and signatories)",
-        request=None,
-        **ACTION_SCHEMA,
-    )
-    def post(self, request, pk, step):
-        return super().post(request, pk, step)
 
-
+@stage_action_schema("Approve a submitted stage (reviewers)")
 class StageApproveView(StageActionView):
     transition = "approve"
 
-    @extend_schema(summary="Approve a submitted stage (reviewers)", request=None, **ACTION_SCHEMA)
-    def post(self, request, pk, step):
-        return super().post(request, pk, step)
 
-
+@stage_action_schema(
+    "Return a submitted stage to the PCC with reasons (reviewers)",
+    request=serializers.ReturnSerializer,
+)
 class StageReturnView(StageActionView):
     transition = "return_to_pcc"
 
@@ -307,14 +300,6 @@ class StageReturnView(StageActionView):
         incoming = serializers.ReturnSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         return incoming.validated_data["reason"]
-
-    @extend_schema(
-        summary="Return a submitted stage to the PCC with reasons (reviewers)",
-        request=serializers.ReturnSerializer,
-        **ACTION_SCHEMA,
-    )
-    def post(self, request, pk, step):
-        return super().post(request, pk, step)
 
 
 class CollaborationDutyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
