@@ -174,3 +174,12 @@ def settings_for_wsgi(settings):
     yield settings
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+def test_the_docs_are_not_for_consultees_who_get_the_portals_page_saying_so(
+    client_for, essex_consultee
+):
+    page = client_for(essex_consultee).get("/api/docs/")
+    assert page.status_code == 403
+    assert page["Content-Type"].startswith("text/html")
+    assert "You cannot see this page" in page.content.decode()

@@ -135,7 +135,10 @@ def problem_exception_handler(exc, context):
     else:
         detail = " ".join(_messages(getattr(exc, "detail", str(exc))))
     response.data = problem(response.status_code, detail, type=type_, title=title, **extra)
-    response.content_type = PROBLEM_CONTENT_TYPE
+    renderer = getattr(context["request"], "accepted_renderer", None)
+    # The docs page's refusals are the portal's HTML pages, the schema's in its own format.
+    if renderer is None or renderer.format == "json":
+        response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
 

@@ -10,7 +10,6 @@ from ..models import (
     AuditEvent,
     CollaborationDuty,
     FireAuthority,
-    GovernanceModel,
     Pcc,
     Proposal,
     Stage,
@@ -129,7 +128,6 @@ class ProposalSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"governance_model": {"choices": GovernanceModel.choices}}
 
     def get_case_officer(self, proposal) -> str | None:
         return _name(proposal.case_officer)
