@@ -144,6 +144,32 @@ def test_each_role_lists_the_proposals_and_pccs_its_pages_show(
         assert [pcc["slug"] for pcc in pccs] == list(LISTS[role])
 
 
+ESSEX_ONLY = ("pccs/essex/", "proposal", "history", "business-case")
+READS = ("pccs/", *ESSEX_ONLY, "proposals/", "collaboration-duties/", "duty", "fund/", "events/")
+
+
+@pytest.mark.parametrize("role", [*LISTS, "consultee", "assessor"])
+def test_every_read_answers_each_role_as_its_page_does(everyone, role, essex_proposal):
+    essex_proposal.assessors.add(everyone["assessor"])
+    client = api_for(everyone[role])
+    duty = CollaborationDuty.objects.first()
+    urls = {
+        "proposal": proposal_url(essex_proposal),
+        "history": proposal_url(essex_proposal, "history/"),
+        "business-case": proposal_url(essex_proposal, "business-case/"),
+        "duty": f"{API}collaboration-duties/{duty.pk}/",
+    }
+    for read in READS:
+        response = client.get(urls.get(read, f"{API}{read}"))
+        if role in ("consultee", "assessor"):
+            expected = 403
+        elif role == "sussex_staff" and read in ESSEX_ONLY:
+            expected = 404
+        else:
+            expected = 200
+        assert response.status_code == expected, (read, response.content)
+
+
 def test_anonymous_callers_are_asked_for_credentials(essex_proposal):
     for url in (f"{API}proposals/", proposal_url(essex_proposal), f"{API}fund/", f"{API}events/"):
         response = api_for(None).get(url)
