@@ -41,6 +41,7 @@ from proposals.models import (
     Step,
 )
 from proposals.selectors import the_fund
+from proposals.services import drafting
 from proposals.services.audit import audit_record
 from proposals.services.funding import allocation_update
 from proposals.services.workflow import stage_transition
@@ -574,6 +575,29 @@ def test_the_history_download_says_a_change_came_through_the_api(
     text = b"".join(download.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["Through"] for row in rows] == ["API token “Essex tracker”"]
+
+
+def test_a_request_that_fails_unexpectedly_leaves_no_api_mark_on_later_changes(
+    monkeypatch, essex_staff, essex_proposal
+):
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(drafting, "business_case_section_save", broken)
+    with pytest.raises(RuntimeError):
+        api_for(essex_staff).put(
+            section_url(essex_proposal), {"text": "x", "version": 0}, format="json"
+        )
+    # The same thread then saves through a page's service: no API named.
+    monkeypatch.undo()
+    drafting.business_case_section_save(
+        proposal=essex_proposal,
+        section="economy",
+        text="On the page",
+        base_revision=0,
+        by=essex_staff,
+    )
+    assert AuditEvent.objects.get(action="business_case.saved").via == ""
 
 
 def test_the_history_reads_in_words_newest_first(essex_staff, essex_proposal):

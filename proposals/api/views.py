@@ -39,16 +39,18 @@ class ApiMixin:
     """Every API view: the changes it makes are recorded as made through the API (and by
     which token), for the length of the request."""
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self._via = recorded_via.set(api_via(request))
+    def dispatch(self, request, *args, **kwargs):
+        # Reset however the request ends, an unexpected error included: the thread goes on to
+        # serve pages, whose changes must not be recorded as the API's.
+        before = recorded_via.set("")
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            recorded_via.reset(before)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        via = getattr(self, "_via", None)
-        if via is not None:
-            recorded_via.reset(via)
-            self._via = None
-        return super().finalize_response(request, response, *args, **kwargs)
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticates: request.auth is known
+        recorded_via.set(api_via(request))
 
     @property
     def today(self):
