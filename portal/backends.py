@@ -57,8 +57,10 @@ def _fields():
 
 def _account_row(user_id: int) -> dict:
     """The account's row as JSON-ready values ({} when there is no such account)."""
-    row = get_user_model()._default_manager.filter(pk=user_id).values(
-        *[field.attname for field in _fields()]
+    row = (
+        get_user_model()
+        ._default_manager.filter(pk=user_id)
+        .values(*[field.attname for field in _fields()])
     )
     row = row.first() or {}
     return {name: v.isoformat() if isinstance(v, date) else v for name, v in row.items()}

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 HEALTH_PATH = "/healthz"
 #: Pages open before the one-time password: the steps themselves and what every page needs.
 OPEN_PATHS = ("/accounts/", "/static/", HEALTH_PATH, "/accessibility/", "/request-too-large")
+#: The JSON API and its schema: a session without its code gets a JSON refusal, not a page.
+API_PATHS = ("/api/v1/", "/api/schema/")
 
 
 class TwoFactorRequiredMiddleware:
@@ -44,6 +46,10 @@ class TwoFactorRequiredMiddleware:
             and two_factor_required(user)
             and not user.is_verified()
         ):
+            if request.path.startswith(API_PATHS):
+                from proposals.api.errors import SESSION_NOT_VERIFIED, problem_json_response
+
+                return problem_json_response(403, SESSION_NOT_VERIFIED)
             step = "two-factor-verify" if has_confirmed_device(user) else "two-factor-setup"
             return redirect(f"{reverse(step)}?next={request.get_full_path()}")
         return self.get_response(request)

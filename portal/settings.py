@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "proposals",
 ]
@@ -402,3 +406,42 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # With late acknowledgement each worker holds one task at a time, so a second worker shares
 # the load and a task whose worker dies is not stuck behind others.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# --- The JSON API (proposals/api/; README "API") --------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # `Authorization: Bearer <token>` (portal/api_auth.py), else the browser's session.
+        "portal.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["proposals.api.permissions.MayUseApi"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "proposals.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["proposals.api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "proposals.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "proposals.api.errors.problem_exception_handler",
+    # Money as "125000.00", never a float.
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Requests each API token (or signed-in person) may make, e.g. "600/min"; more answer 429.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fire governance proposals API",
+    "DESCRIPTION": (
+        "Proposals by Police and Crime Commissioners to take on fire and rescue governance: "
+        "PCCs, proposals and their stages, stage history, collaboration duties, the fund and "
+        "allocations, and the audit events feed. The same permissions as the portal's pages. "
+        "Errors are RFC 9457 problem details (application/problem+json)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Only signed-in people (session or API token) read the schema: it is the portal's, not public.
+    "SERVE_PERMISSIONS": ["proposals.api.permissions.MayUseApi"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"StepEnum": "proposals.api.schema.STEP_SLUGS"},
+}

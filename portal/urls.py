@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from proposals.views import notifications
 
@@ -60,5 +62,14 @@ urlpatterns = [
     ),
     path("account/preferences/", notifications.PreferencesView.as_view(), name="preferences"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("proposals.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI from our own static files (drf-spectacular-sidecar), its script a file too:
+    # the Content-Security-Policy allows no CDN and no inline script.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("", include("proposals.urls")),
 ]

@@ -87,3 +87,18 @@ def make_append_only(*tables: str) -> migrations.RunPython:
 def refuse_truncate(*tables: str) -> migrations.RunPython:
     """A migration operation that makes `tables` refuse TRUNCATE too (and can undo it)."""
     return _operation(tables, _truncate_forward, _truncate_backward)
+
+
+def _sqlite_restore(vendor: str, table: str) -> list[str]:
+    # SQLite adds a column with a default by rebuilding the table, which drops its triggers.
+    if vendor != "sqlite":
+        return []
+    return [
+        *(f"DROP TRIGGER IF EXISTS {table}_no_{event}" for event in ("update", "delete")),
+        *_forward(vendor, table),
+    ]
+
+
+def keep_append_only_on_sqlite(*tables: str) -> migrations.RunPython:
+    """After a migration that rebuilt `tables` on SQLite: their triggers made again."""
+    return _operation(tables, _sqlite_restore, lambda vendor, table: [])

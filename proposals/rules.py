@@ -74,6 +74,9 @@ def is_consultee_or_assessor(user):
 
 
 rules.add_perm("proposals.view_overview", is_home_office)
+# The JSON API (proposals/api/): PCC and Home Office people; each endpoint then asks the same
+# rule as its page. Consultees and assessors use the pages' public record.
+rules.add_perm("proposals.use_api", is_home_office | is_pcc_member)
 rules.add_perm("proposals.view_pcc", is_home_office | is_member_of_pcc)
 rules.add_perm("proposals.view_review_queue", is_home_office)
 rules.add_perm("proposals.view_proposal", is_home_office | is_member_for_proposal)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -23,7 +24,7 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from portal.cache import cache_optional
@@ -60,7 +61,8 @@ from .models.choices import OPEN_STAGE_STATUSES
 logger = logging.getLogger(__name__)
 
 
-def _proposals_with_stages(queryset: QuerySet) -> QuerySet:
+def proposals_with_stages(queryset: QuerySet) -> QuerySet:
+    """`queryset` with each proposal's stages (in step order) and fire authorities prefetched."""
     return queryset.prefetch_related(
         Prefetch("stages", queryset=Stage.objects.order_by("step")),
         "fire_authorities",
@@ -69,7 +71,7 @@ def _proposals_with_stages(queryset: QuerySet) -> QuerySet:
 
 def pcc_proposals(*, pcc: Pcc) -> QuerySet:
     """All of one PCC's proposals, newest first, with stages and fire authorities prefetched."""
-    return _proposals_with_stages(Proposal.objects.for_pcc(pcc).order_by("-updated_at", "-pk"))
+    return proposals_with_stages(Proposal.objects.for_pcc(pcc).order_by("-updated_at", "-pk"))
 
 
 def pcc_profile(*, slug: str, user) -> Pcc:
@@ -92,6 +94,27 @@ def proposal_history(*, proposal: Proposal, user) -> QuerySet:
     if not rules.has_perm("proposals.see_home_office_comments", user):
         events = events.filter(home_office_only=False)
     return events
+
+
+def events_visible_to(*, user) -> QuerySet:
+    """The audit events `user` may read (the API's events feed), oldest first: the history of
+    each proposal they may see (without Home Office-only entries for PCC people, as on its
+    page) and the money history of each allocation whose PCC funding page they may see."""
+    allocations = Allocation.objects.filter(pcc__in=Pcc.objects.visible_to(user)).annotate(
+        key=Cast("pk", output_field=CharField())
+    )
+    if not rules.has_perm("proposals.view_funding", user):
+        allocations = allocations.none()
+    events = AuditEvent.objects.filter(
+        Q(proposal__in=Proposal.objects.visible_to(user))
+        | Q(
+            object_type=Allocation._meta.label_lower,
+            object_id__in=allocations.values("key"),
+        )
+    )
+    if not rules.has_perm("proposals.see_home_office_comments", user):
+        events = events.filter(home_office_only=False)
+    return events.select_related("actor").order_by("created_at", "pk")
 
 
 def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
@@ -683,7 +706,7 @@ def your_proposals(*, user) -> QuerySet:
         local_authority_id=user.local_authority_id,
         fire_authority_id=user.fire_authority_id,
     )
-    return _proposals_with_stages(Proposal.objects.open_to(user).select_related("pcc")).annotate(
+    return proposals_with_stages(Proposal.objects.open_to(user).select_related("pcc")).annotate(
         representation_lodged=Exists(lodged)
     )
 

@@ -799,6 +799,18 @@ def may_ever(bound_method, user) -> bool:
     )
 
 
+def refused_reason(bound_method) -> str:
+    """Why a role that `may_ever` refuses is refused, in words (for a 403 that says why)."""
+    return next(
+        (
+            fsm_transition.custom["refused"]
+            for fsm_transition in bound_method._django_fsm.transitions.values()
+            if "refused" in fsm_transition.custom
+        ),
+        ONLY_REVIEWERS,
+    )
+
+
 def label(bound_method) -> str:
     return bound_method._django_fsm.get_transition(
         bound_method._django_fsm.field.get_state(bound_method.__self__)

@@ -130,6 +130,11 @@ class AuditEvent(models.Model):
     home_office_only = models.BooleanField(
         default=False, help_text="Hidden from PCC people, like the comment it records."
     )
+    via = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How the change came, when not through the pages: e.g. API token “Tracker”.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

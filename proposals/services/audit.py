@@ -1,8 +1,14 @@
 """The one way anything is written to the append-only history."""
 
+from contextvars import ContextVar
+
 from django.db.models import Model
 
 from ..models import AuditEvent, Proposal
+
+#: How the change being recorded reached the portal, when not through its pages: set for the
+#: length of an API request (proposals/api/views.py), e.g. "API token “Home Office tracker”".
+recorded_via: ContextVar[str] = ContextVar("recorded_via", default="")
 
 
 def audit_event_build(
@@ -16,7 +22,9 @@ def audit_event_build(
     reason: str = "",
     **extra,
 ) -> AuditEvent:
-    """An unsaved event, for bulk loads; `extra` may carry `created_at` for past history."""
+    """An unsaved event, for bulk loads; `extra` may carry `created_at` for past history.
+    The route the change came by (`via`) is the one set for the request, if any."""
+    extra.setdefault("via", recorded_via.get())
     return AuditEvent(
         actor=actor,
         action=action,

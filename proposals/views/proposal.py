@@ -199,12 +199,13 @@ class HistoryCsvView(ProposalMixin, View):
                 history.event_title(event),
                 history.changes_text(event),
                 event.reason,
+                event.via,
             ]
             for event in events.iterator(chunk_size=500)
         )
         return csv_response(
             f"proposal-{self.proposal.pk}-history.csv",
-            ["When", "Who", "What happened", "Changes", "Reason"],
+            ["When", "Who", "What happened", "Changes", "Reason", "Through"],
             rows,
         )
 
