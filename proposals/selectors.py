@@ -550,8 +550,8 @@ def duties_with_coverage(*, user) -> list[CollaborationDuty]:
     """The Act's duties, each with `register_entries`: the entries of the collaboration
     register (of the areas the user may see) that follow it, by area; and `coverage`: how many
     proposals the user may see address it in their latest business case, per PCC (`pcc`,
-    `proposals`), with `addressed_by` their total. Counts rather than the evidence itself, so
-    the page stays a few kilobytes at any number of proposals: three queries."""
+    `pcc_slug`, `proposals`), with `addressed_by` their total. Counts rather than the evidence
+    itself, so the page stays a few kilobytes at any number of proposals: three queries."""
     entries = CollaborationAgreement.objects.visible_to(user).select_related("pcc")
     duties = list(
         CollaborationDuty.objects.prefetch_related(
@@ -560,7 +560,11 @@ def duties_with_coverage(*, user) -> list[CollaborationDuty]:
     )
     counts = (
         current_duty_evidence(user=user)
-        .values("duty_id", pcc=F("revision__proposal__pcc__name"))
+        .values(
+            "duty_id",
+            pcc=F("revision__proposal__pcc__name"),
+            pcc_slug=F("revision__proposal__pcc__slug"),
+        )
         .annotate(proposals=Count("pk"))
         .order_by("pcc")
     )

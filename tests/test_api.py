@@ -813,3 +813,28 @@ def test_each_list_runs_the_same_queries_however_much_data(
     for _ in range(3):
         grow()
     assert queries_for(client, path) == before
+
+
+def test_the_duties_give_counts_by_pcc_and_each_duty_its_evidence_a_page_at_a_time(
+    reviewer, essex, essex_staff, sussex_staff
+):
+    duty = CollaborationDuty.objects.get(provision="PCA 2017 s.2(1)")
+    for number in range(3):
+        drafting.business_case_duties_save(
+            proposal=ProposalFactory(pcc=essex, title=f"Case {number}"),
+            evidence={duty: f"Evidence {number}"},
+            base_revision=0,
+            by=essex_staff,
+        )
+    client = api_for(reviewer)
+    listed = {each["id"]: each for each in client.get(f"{API}collaboration-duties/").json()}
+    assert listed[duty.pk]["addressed_by"] == 3
+    assert listed[duty.pk]["coverage"] == [{"pcc": "essex", "proposals": 3}]
+    page = client.get(f"{API}collaboration-duties/{duty.pk}/evidence/?page_size=2").json()
+    assert page["count"] == 3
+    assert [row["evidence"] for row in page["results"]] == ["Evidence 0", "Evidence 1"]
+    assert page["next"]
+    # Another PCC's people see neither its counts nor its evidence.
+    other = api_for(sussex_staff)
+    assert other.get(f"{API}collaboration-duties/{duty.pk}/").json()["addressed_by"] == 0
+    assert other.get(f"{API}collaboration-duties/{duty.pk}/evidence/").json()["count"] == 0

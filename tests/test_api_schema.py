@@ -38,7 +38,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-#: Generated requests per operation and caller: 16 operations, two callers, about 400 in all.
+#: Generated requests per operation and caller: 17 operations, two callers, about 400 in all.
 EXAMPLES_PER_OPERATION = 13
 
 
@@ -143,7 +143,7 @@ def test_generated_requests_get_no_server_error_and_answers_as_described(
     schema = schemathesis.openapi.from_dict(api_schema())
     schema.app = WSGIHandler()
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 16  # every operation: 11 reads, 5 writes
+    assert len(operations) == 17  # every operation: 12 reads, 5 writes
 
     for operation in operations:
 

@@ -232,19 +232,34 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class DutyEvidenceSerializer(serializers.Serializer):
+    """How the latest business case of one proposal addresses a duty (as on the duty's page)."""
+
     proposal = serializers.IntegerField(source="revision.proposal_id")
+    title = serializers.CharField(source="revision.proposal.title")
     pcc = serializers.CharField(source="revision.proposal.pcc.slug")
     revision = serializers.IntegerField(source="revision.number")
     evidence = serializers.CharField()
+    cites = serializers.SerializerMethodField(
+        help_text="The ids of the collaboration register's entries the evidence rests on."
+    )
+
+    def get_cites(self, evidence) -> list[int]:
+        return [agreement.pk for agreement in evidence.agreements.all()]
+
+
+class DutyCoverageSerializer(serializers.Serializer):
+    pcc = serializers.CharField(source="pcc_slug")
+    proposals = serializers.IntegerField(help_text="How many of its proposals address the duty.")
 
 
 class CollaborationDutySerializer(serializers.ModelSerializer):
-    """One of the Act's duties, and how the latest business case of each proposal the caller
-    may see addresses it (as on the duties page)."""
+    """One of the Act's duties, and how many proposals the caller may see address it in their
+    latest business case, by PCC (as on the duties page); how each does is at its `evidence`."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     confidence_label = serializers.CharField(source="get_confidence_display", read_only=True)
-    addressed_by = DutyEvidenceSerializer(source="current_evidence", many=True, read_only=True)
+    addressed_by = serializers.IntegerField(read_only=True)
+    coverage = DutyCoverageSerializer(many=True, read_only=True)
 
     class Meta:
         model = CollaborationDuty
@@ -260,6 +275,7 @@ class CollaborationDutySerializer(serializers.ModelSerializer):
             "confidence_label",
             "position",
             "addressed_by",
+            "coverage",
         ]
         read_only_fields = fields
 

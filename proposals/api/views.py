@@ -9,19 +9,28 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, workflow
 from ..filters import ProposalFilter
-from ..models import SECTIONS_BY_FIELD, AuditEvent, Pcc, Proposal, Step, business_case_sections
+from ..models import (
+    SECTIONS_BY_FIELD,
+    AuditEvent,
+    CollaborationDuty,
+    Pcc,
+    Proposal,
+    Step,
+    business_case_sections,
+)
 from ..services import drafting
 from ..services import workflow as workflow_services
 from ..services.audit import recorded_via
 from . import serializers
 from .errors import Refused, StaleVersion
-from .pagination import EventCursorPagination
+from .pagination import EventCursorPagination, PageNumberPagination
 from .schema import STEP_SLUGS
 
 CREATE_ONLY_PCC_PEOPLE = "Only PCC staff and signatories create proposals, for their own PCC."
@@ -305,11 +314,36 @@ class StageReturnView(StageActionView):
 
 
 class CollaborationDutyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """The Act's duties with how many proposals address each, by PCC; a duty's `evidence`:
+    how each proposal's latest business case addresses it, a page at a time."""
+
     serializer_class = serializers.CollaborationDutySerializer
+    queryset = CollaborationDuty.objects.all()
     pagination_class = None
 
-    def get_queryset(self):
-        return selectors.duties_with_evidence(user=self.request.user).order_by("position")
+    def list(self, request, *args, **kwargs):
+        duties = selectors.duties_with_coverage(user=request.user)
+        return Response(self.get_serializer(duties, many=True).data)
+
+    def get_object(self):
+        duty = super().get_object()
+        return next(
+            each
+            for each in selectors.duties_with_coverage(user=self.request.user)
+            if each.pk == duty.pk
+        )
+
+    @extend_schema(
+        summary="How each proposal's latest business case addresses the duty",
+        responses=serializers.DutyEvidenceSerializer(many=True),
+    )
+    @action(detail=True, pagination_class=PageNumberPagination)
+    def evidence(self, request, pk=None):
+        duty = get_object_or_404(CollaborationDuty, pk=pk)
+        page = self.paginate_queryset(selectors.duty_evidence(duty=duty, user=request.user))
+        return self.get_paginated_response(
+            serializers.DutyEvidenceSerializer(page, many=True).data
+        )
 
 
 class FundView(ApiMixin, APIView):
