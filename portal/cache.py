@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends import redis as redis_backend
 from django.core.signals import request_finished, request_started
@@ -92,8 +93,12 @@ def person_key(make_key: Callable[[int], str]) -> Callable[[int], str]:
 
 def person_cached(user_id: int, key: str, compute: Callable, *, timeout: int, optional):
     """The person's cached value at `key` (one of person_key's), else `compute()`, then cached
-    for `timeout` seconds. `optional(key)` is the caller's cache_optional: without a cache the
-    value is computed every time."""
+    for `timeout` seconds. `optional(key)` is the caller's cache_optional: without a cache that
+    answers, or without one shared by every process (CACHE_SHARED, Redis), the value is
+    computed every time."""
+    if not settings.CACHE_SHARED:
+        # Each process's own cache could not be told of a change made in another.
+        return compute()
     values = _person_values.get()
     if values is not None and values.get(_PERSON) != user_id:
         keys = [make_key(user_id) for make_key in _PERSON_KEYS]

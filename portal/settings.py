@@ -239,6 +239,10 @@ CACHES = {
     if env.str("REDIS_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+# Whether every process shares the cache (Redis). Only then are the values every page reads for
+# the person signed in (their account, devices and unread count) kept in it: a change made in
+# one process could not forget them in another's own cache (portal.cache.person_cached).
+CACHE_SHARED = bool(env.str("REDIS_URL", default=""))
 # Seconds a dashboard's figures may be reused at most; any recorded change refreshes them sooner.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 

@@ -21,6 +21,7 @@ from proposals.api.errors import (
     PROBLEM_CONTENT_TYPE,
     SESSION_NOT_VERIFIED,
     STALE_PROBLEM,
+    UNKNOWN_VERSION,
     VALIDATION_PROBLEM,
 )
 from proposals.api.permissions import API_NOT_FOR_ROLE
@@ -400,6 +401,17 @@ def test_a_stale_version_is_refused_and_says_what_to_do(
     assert body["current_version"] == 1
     assert "send it with version 1" in body["detail"]
     assert BusinessCaseRevision.objects.get().economy == "The signatory's words."
+
+
+def test_a_version_that_never_was_is_bad_input_not_a_stale_edit(essex_staff, essex_proposal):
+    client = api_for(essex_staff)
+    client.put(section_url(essex_proposal), {"text": "First.", "version": 0}, format="json")
+    response = client.put(
+        section_url(essex_proposal), {"text": "Later.", "version": 99}, format="json"
+    )
+    body = problem(response, 400)
+    assert body["errors"]["version"] == [UNKNOWN_VERSION.format(sent=99, current=1)]
+    assert BusinessCaseRevision.objects.get().economy == "First."
 
 
 def test_saving_the_same_text_again_saves_nothing(essex_staff, essex_proposal):

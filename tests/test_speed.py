@@ -237,3 +237,20 @@ def test_a_pcc_page_looks_for_unread_news_only_when_the_person_has_some(
         user=essex_staff, title="Funding paid", body="", link="/", email_template="emails/message"
     )
     assert "Funding paid" in client.get(page).content.decode()
+
+
+def test_without_a_shared_cache_the_header_count_is_counted_on_every_page(
+    settings, client_for, essex_staff
+):
+    # The embedded default: each process has a cache of its own, which a change made in
+    # another process (the worker, a second web process) could not forget.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHE_SHARED = False
+    client = client_for(essex_staff)
+    notification_send(
+        user=essex_staff, title="Hello", body="", link="/", email_template="emails/message"
+    )
+    assert header_count(client) == "1 unread"
+    # Read elsewhere, out of this process's sight.
+    Notification.objects.filter(user=essex_staff).update(read_at=timezone.now())
+    assert header_count(client) == ""

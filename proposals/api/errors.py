@@ -27,6 +27,10 @@ STALE_DETAIL = (
     "Someone else saved this since version {sent}: it is now version {current}. Read it "
     "again, make your change to what is saved now, and send it with version {current}."
 )
+UNKNOWN_VERSION = (
+    "There is no version {sent}: the business case is at version {current}. Read it again and "
+    "send the version it gives."
+)
 THROTTLED_DETAIL = "Too many requests with these credentials: wait {seconds} seconds, then retry."
 NOT_AUTHENTICATED_DETAIL = (
     "Sign in, or send an API token in the Authorization header: `Bearer <token>`."

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,7 +29,7 @@ from ..services import drafting
 from ..services import workflow as workflow_services
 from ..services.audit import recorded_via
 from . import serializers
-from .errors import Refused, StaleVersion
+from .errors import UNKNOWN_VERSION, Refused, StaleVersion
 from .pagination import EventCursorPagination, PageNumberPagination
 from .schema import STEP_SLUGS
 
@@ -217,9 +217,12 @@ class SectionView(ProposalChildMixin, APIView):
                 by=request.user,
             )
         except drafting.StaleEdit as stale:
-            raise StaleVersion(
-                sent=version, current=stale.current.number if stale.current else 0
-            ) from None
+            current = stale.current.number if stale.current else 0
+            if version > current:  # not stale: a version that never was
+                raise ValidationError(
+                    {"version": [UNKNOWN_VERSION.format(sent=version, current=current)]}
+                ) from None
+            raise StaleVersion(sent=version, current=current) from None
         except drafting.NothingChanged:
             saved, revision = False, drafting.business_case_latest(self.proposal)
         return Response(
@@ -341,9 +344,7 @@ class CollaborationDutyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def evidence(self, request, pk=None):
         duty = get_object_or_404(CollaborationDuty, pk=pk)
         page = self.paginate_queryset(selectors.duty_evidence(duty=duty, user=request.user))
-        return self.get_paginated_response(
-            serializers.DutyEvidenceSerializer(page, many=True).data
-        )
+        return self.get_paginated_response(serializers.DutyEvidenceSerializer(page, many=True).data)
 
 
 class FundView(ApiMixin, APIView):
