@@ -118,7 +118,7 @@ def test_the_proposal_history_exports_as_csv(client_for, essex_staff, essex):
     proposal_transition(proposal=proposal, action="suspend", by=essex_staff, reason="Pause")
     response = client_for(essex_staff).get(reverse("proposals:history-csv", args=[proposal.pk]))
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    assert lines[0] == "When,Who,What happened,Changes,Reason"
+    assert lines[0] == "When,Who,What happened,Changes,Reason,Through"
     assert any("Proposal suspended,Status: Active → Suspended,Pause" in line for line in lines), (
         lines
     )

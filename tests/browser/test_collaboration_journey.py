@@ -68,4 +68,5 @@ def test_staff_record_an_agreement_and_cite_it_from_the_business_case(page, sign
     expect(page.locator("body")).to_contain_text("Essex fire governance")
     expect(page.get_by_role("button", name="Change the agreement")).to_have_count(0)
     page.get_by_role("link", name="Duties", exact=True).click()
+    page.get_by_role("link", name=re.compile("How the proposal addresses it")).first.click()
     expect(page.locator("body")).to_contain_text("Cites: Shared headquarters at Kelvedon Park")
