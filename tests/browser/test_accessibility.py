@@ -27,6 +27,7 @@ from proposals.models import CollaborationDuty, DocumentKind, GovernanceModel, P
 from proposals.models.choices import CLOSED_STAGE_STATUSES
 from proposals.selectors import the_fund
 from proposals.services import calendar, comments, drafting, funding
+from proposals.services.api_tokens import api_token_issue, api_token_revoke
 from proposals.services.workflow import (
     proposal_set_legal_challenge,
     proposal_transition,
@@ -255,6 +256,10 @@ def build_world() -> World:
         NotificationFactory(user=person, link=f"/proposals/{proposals['drafting'].pk}/")
         NotificationFactory(user=person, read_at=timezone.now())
         calendar.calendar_token_issue(user=person)
+        # A working token and a revoked one, one with a long name, as a phone must show them.
+        api_token_issue(user=person, name="Home Office performance tracker (monthly)", by=person)
+        revoked, _ = api_token_issue(user=person, name="Old spreadsheet", by=person)
+        api_token_revoke(token=revoked, by=person)
     sessions = {role: session_for(person) for role, person in people.items()}
     documents = {
         reach: proposal.documents.order_by("pk").first().pk for reach, proposal in proposals.items()
@@ -492,6 +497,7 @@ SCREENS = [
     Screen("notifications", "/notifications/", EVERYONE),
     Screen("reminder preferences", "/account/preferences/", EVERYONE),
     Screen("deadlines calendar", "/calendar/", EVERYONE),
+    Screen("API tokens", "/account/api-tokens/", EVERYONE, fail=submit_empty),
     Screen("funding", "/funding/", EVERYONE),
     Screen("a PCC's funding", "/funding/{pcc}/", EVERYONE),
     Screen(

@@ -68,6 +68,9 @@ def test_no_page_scrolls_sideways_on_a_375px_phone(tab_for, world, screen, role)
     page = open_page(tab_for, world, screen, role, PHONE)
     overflowing = page.evaluate(OVERFLOWING)
     assert not overflowing, f"{page.url} scrolls sideways at 375px:\n" + "\n".join(overflowing)
+    # Also what sticks out of its box without being inside it (an absolutely placed element).
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert page_width <= PHONE["width"], f"{page.url} is {page_width}px wide at 375px"
 
 
 @pytest.mark.parametrize(("screen", "role"), list(screens()))
