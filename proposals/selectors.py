@@ -74,11 +74,10 @@ def pcc_proposals(*, pcc: Pcc) -> QuerySet:
     return proposals_with_stages(Proposal.objects.for_pcc(pcc).order_by("-updated_at", "-pk"))
 
 
-def pcc_profile(*, slug: str, user) -> Pcc:
-    """One PCC with the bodies around it; raises Pcc.DoesNotExist outside the user's reach."""
+def pcc_profile(*, slug: str) -> Pcc:
+    """One PCC with the bodies around it (who may see it is the caller's to check)."""
     return (
-        Pcc.objects.visible_to(user)
-        .select_related("ambulance_trust")
+        Pcc.objects.select_related("ambulance_trust")
         .prefetch_related(
             "fire_authorities",
             "local_authorities",

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from .. import selectors
 from ..filters import ProposalFilter
 from ..models import CollaborationDuty, Notification, Pcc, Proposal, Stage, Step
+from ..models.reference import pcc_visible_to
 from ..services import calendar
 from ..services.notifications import notifications_unread_count
 from .base import RulePermissionMixin, read_only_page
@@ -162,11 +163,13 @@ class PccView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         slug, requested = self.kwargs["slug"], page_asked(self.request)
-        if not Pcc.objects.visible_to(self.request.user).filter(slug=slug).exists():
-            raise Http404("No such PCC")
 
         def pcc_page():
-            pcc = selectors.pcc_profile(slug=slug, user=self.request.user)
+            # The same for everyone who may see the PCC: who may is checked below.
+            try:
+                pcc = selectors.pcc_profile(slug=slug)
+            except Pcc.DoesNotExist:
+                raise Http404("No such PCC") from None
             page = Paginator(selectors.pcc_proposals(pcc=pcc), PROPOSALS_PER_PAGE).get_page(
                 requested
             )
@@ -189,6 +192,9 @@ class PccView(LoginRequiredMixin, TemplateView):
             }
 
         pcc_page = selectors.dashboard_cached("pcc", slug, requested, compute=pcc_page)
+        # Another PCC's page is not found, as if it did not exist (the id is in the cached page).
+        if not pcc_visible_to(pcc_page["pk"], self.request.user):
+            raise Http404("No such PCC")
         page = Paginator(range(pcc_page["count"]), PROPOSALS_PER_PAGE).get_page(pcc_page["number"])
         # The person's unread count is already read (cached) for the header: none, no query.
         unread = (
