@@ -1,14 +1,21 @@
 """Each person's unread-notification count, shown in every page's header, kept in the shared
-cache so that a page costs one cache read rather than a count over their notifications.
+cache so that a page costs one cache read rather than a count over their notifications; and
+what a page lists of their unread notifications (a PCC's page: its unread news), kept by the
+version of their notifications.
 
-A count is forgotten whenever a notification of theirs is added or read (the Notification
-model and its queryset call `forget` on every write), both at once and again when the
-transaction commits, so a count read by another request in between is not kept either. A
-count is kept at most UNREAD_COUNT_SECONDS, in case a write goes round the ORM.
+A count and a version are forgotten whenever a notification of theirs is added or read (the
+Notification model and its queryset call `forget` on every write), both at once and again when
+the transaction commits, so a count read by another request in between is not kept either; a
+list kept under a forgotten version is never read again. Each is kept at most
+UNREAD_COUNT_SECONDS, in case a write goes round the ORM.
 """
 
 import logging
+import secrets
 from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
 
 from portal.cache import cache_optional, person_cache_forget, person_cached, person_key
 
@@ -30,9 +37,37 @@ def unread_count(user_id: int, count: Callable[[], int]) -> int:
     )
 
 
+@person_key
+def _version_key(user_id: int) -> str:
+    return f"notifications:version:{user_id}"
+
+
+def unread_listed(user_id: int, name: str, listed: Callable[[], list]) -> list:
+    """`listed()` (JSON-ready: a list of their unread notifications, say), kept as `name`
+    for the person until a notification of theirs is added or read."""
+    if not settings.CACHE_SHARED:
+        return listed()
+    version = person_cached(
+        user_id,
+        _version_key(user_id),
+        lambda: secrets.token_hex(8),
+        timeout=UNREAD_COUNT_SECONDS,
+        optional=_optional,
+    )
+    key = f"notifications:{name}:{user_id}:{version}"
+    with _optional(key):
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    kept = listed()
+    with _optional(key):
+        cache.set(key, kept, UNREAD_COUNT_SECONDS)
+    return kept
+
+
 def forget(user_ids: Iterable[int]) -> None:
-    """Drop these people's counts now and once the current transaction commits."""
-    keys = [_key(user_id) for user_id in set(user_ids)]
+    """Drop these people's counts and lists now and once the current transaction commits."""
+    keys = [key(user_id) for user_id in set(user_ids) for key in (_key, _version_key)]
     if keys:
         person_cache_forget(keys, optional=_optional)
 

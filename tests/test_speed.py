@@ -187,6 +187,7 @@ def test_a_page_reads_the_person_their_devices_and_unread_count_in_one_cache_rou
     person = [
         f"auth:user:{reviewer.pk}",
         f"notifications:unread:{reviewer.pk}",
+        f"notifications:version:{reviewer.pk}",
         f"two-factor:devices:{reviewer.pk}",
     ]
     assert person in reads
@@ -254,3 +255,23 @@ def test_without_a_shared_cache_the_header_count_is_counted_on_every_page(
     # Read elsewhere, out of this process's sight.
     Notification.objects.filter(user=essex_staff).update(read_at=timezone.now())
     assert header_count(client) == ""
+
+
+def test_a_pcc_pages_unread_news_is_kept_until_the_person_adds_or_reads_one(
+    redis_cache, client_for, essex_staff
+):
+    client = client_for(essex_staff)
+    page = reverse("proposals:pcc", kwargs={"slug": "essex"})
+    notification_send(
+        user=essex_staff, title="Funding paid", body="", link="/", email_template="emails/message"
+    )
+    assert "Funding paid" in client.get(page).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Funding paid" in client.get(page).content.decode()
+    assert queries_on("proposals_notification", queries) == []
+    notification_send(
+        user=essex_staff, title="Grant agreed", body="", link="/", email_template="emails/message"
+    )
+    assert "Grant agreed" in client.get(page).content.decode()
+    notifications_mark_all_read(user=essex_staff)
+    assert "Your unread notifications" not in client.get(page).content.decode()

@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .. import messaging, unread_counts
 from ..models import (
@@ -167,6 +168,24 @@ def notifications_unread_count(*, user) -> int:
     return unread_counts.unread_count(
         user.pk, lambda: Notification.objects.for_user(user).unread().count()
     )
+
+
+def notifications_unread_about_pcc(*, user, pcc_id: int, limit: int) -> list[dict]:
+    """The person's newest unread notifications about a PCC, for its page (`title`, `link`,
+    `created_at`): no query when they have none unread, and kept until one of theirs is added
+    or read (proposals/unread_counts.py)."""
+    if not notifications_unread_count(user=user):
+        return []
+
+    def listed():
+        unread = Notification.objects.for_user(user).unread().about_pcc(pcc_id)[:limit]
+        return [
+            {"title": each.title, "link": each.link, "created_at": each.created_at.isoformat()}
+            for each in unread
+        ]
+
+    kept = unread_counts.unread_listed(user.pk, f"unread-about-pcc-{pcc_id}", listed)
+    return [{**each, "created_at": parse_datetime(each["created_at"])} for each in kept]
 
 
 def notification_mark_read(*, notification_id: int, user) -> Notification:

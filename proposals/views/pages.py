@@ -19,10 +19,10 @@ from django.views.generic import TemplateView
 
 from .. import selectors
 from ..filters import ProposalFilter
-from ..models import CollaborationDuty, Notification, Pcc, Proposal, Stage, Step
+from ..models import CollaborationDuty, Pcc, Proposal, Stage, Step
 from ..models.reference import pcc_visible_to
 from ..services import calendar
-from ..services.notifications import notifications_unread_count
+from ..services.notifications import notifications_unread_about_pcc
 from .base import RulePermissionMixin, read_only_page
 from .exports import csv_response, deadlines_calendar
 
@@ -196,13 +196,8 @@ class PccView(LoginRequiredMixin, TemplateView):
         if not pcc_visible_to(pcc_page["pk"], self.request.user):
             raise Http404("No such PCC")
         page = Paginator(range(pcc_page["count"]), PROPOSALS_PER_PAGE).get_page(pcc_page["number"])
-        # The person's unread count is already read (cached) for the header: none, no query.
-        unread = (
-            Notification.objects.for_user(self.request.user)
-            .unread()
-            .about_pcc(pcc_page["pk"])[:UNREAD_ON_HOME]
-            if notifications_unread_count(user=self.request.user)
-            else []
+        unread = notifications_unread_about_pcc(
+            user=self.request.user, pcc_id=pcc_page["pk"], limit=UNREAD_ON_HOME
         )
         return super().get_context_data(
             page=page,
