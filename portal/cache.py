@@ -100,24 +100,33 @@ def person_cached(user_id: int, key: str, compute: Callable, *, timeout: int, op
         # Each process's own cache could not be told of a change made in another.
         return compute()
     values = _person_values.get()
-    if values is not None and values.get(_PERSON) != user_id:
+    if values is None:  # outside a request
+        return cached(key, compute, timeout=timeout, optional=optional)
+    if values.get(_PERSON) != user_id:
         keys = [make_key(user_id) for make_key in _PERSON_KEYS]
         values.clear()
         with optional(",".join(keys)):
             values.update({_PERSON: user_id, **dict.fromkeys(keys), **cache.get_many(keys)})
-    if values is not None and key in values:
-        value = values[key]
-    else:
-        value = None
+    if values.get(key) is None:
+        # Read ahead and missing: no need to ask the cache again.
+        values[key] = cached(
+            key, compute, timeout=timeout, optional=optional, read=key not in values
+        )
+    return values[key]
+
+
+def cached(key: str, compute: Callable, *, timeout: int, optional, read: bool = True):
+    """The cache's value at `key` (unless `read` is false: known to be missing), else
+    `compute()`, then kept for `timeout` seconds; `optional(key)` is the caller's
+    cache_optional, so a cache that does not answer only means computing."""
+    if read:
         with optional(key):
             value = cache.get(key)
-    if value is not None:
-        return value
+            if value is not None:
+                return value
     value = compute()
     with optional(key):
         cache.set(key, value, timeout)
-        if values is not None:
-            values[key] = value
     return value
 
 

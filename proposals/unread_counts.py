@@ -15,9 +15,14 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 
-from portal.cache import cache_optional, person_cache_forget, person_cached, person_key
+from portal.cache import (
+    cache_optional,
+    cached,
+    person_cache_forget,
+    person_cached,
+    person_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +60,7 @@ def unread_listed(user_id: int, name: str, listed: Callable[[], list]) -> list:
         optional=_optional,
     )
     key = f"notifications:{name}:{user_id}:{version}"
-    with _optional(key):
-        kept = cache.get(key)
-        if kept is not None:
-            return kept
-    kept = listed()
-    with _optional(key):
-        cache.set(key, kept, UNREAD_COUNT_SECONDS)
-    return kept
+    return cached(key, listed, timeout=UNREAD_COUNT_SECONDS, optional=_optional)
 
 
 def forget(user_ids: Iterable[int]) -> None:
