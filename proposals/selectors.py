@@ -90,9 +90,14 @@ def pcc_profile(*, slug: str) -> Pcc:
 def proposal_history(*, proposal: Proposal, user) -> QuerySet:
     """The proposal's audit trail, newest first; Home Office-only entries hidden from PCCs."""
     events = proposal.audit_events.select_related("actor").order_by("-created_at", "-pk")
-    if not rules.has_perm("proposals.see_home_office_comments", user):
-        events = events.filter(home_office_only=False)
-    return events
+    return _events_readable_by(events, user=user)
+
+
+def _events_readable_by(events: QuerySet, *, user) -> QuerySet:
+    """`events` without the Home Office-only ones, for those who may not read them."""
+    if rules.has_perm("proposals.see_home_office_comments", user):
+        return events
+    return events.filter(home_office_only=False)
 
 
 def events_visible_to(*, user) -> QuerySet:
@@ -111,9 +116,9 @@ def events_visible_to(*, user) -> QuerySet:
             object_id__in=allocations.values("key"),
         )
     )
-    if not rules.has_perm("proposals.see_home_office_comments", user):
-        events = events.filter(home_office_only=False)
-    return events.select_related("actor").order_by("created_at", "pk")
+    return (
+        _events_readable_by(events, user=user).select_related("actor").order_by("created_at", "pk")
+    )
 
 
 def proposal_comments(*, proposal: Proposal, user) -> QuerySet:
